@@ -1,0 +1,229 @@
+//! The model-checking kit every chapter's tests use (model build only).
+//!
+//! Three questions a chapter asks loom, one function each:
+//!
+//! - [`outcomes`]: *what can happen?* Runs a model over every interleaving
+//!   loom explores and collects the set of results it can end with, how many
+//!   executions that took, and for each result the trace of the first
+//!   execution that reached it.
+//! - [`must_fail`]: *show me it is broken.* Runs a model that must fail
+//!   (an assertion, a data race, a deadlock), asserts that loom found a
+//!   failure, and returns what it found: the message and the trace of the
+//!   failing execution.
+//! - [`step_table`]: *show me how.* Turns a trace of
+//!   [`trace::step`](crate::trace::step)s into a Markdown table, one column
+//!   per thread, that the book includes from the test's snapshot.
+//!
+//! Threads in a model are started with [`spawn`], which names them (`A`,
+//! `B`, ...) so that the tables can say who did what.
+//!
+//! ```ignore
+//! let found = outcomes(&loom::model::Builder::new(), || {
+//!     let v = leak(Value::new(0));
+//!     let a = spawn("A", move || racy_increment(v));
+//!     racy_increment(v);
+//!     a.join().unwrap();
+//!     v.get()
+//! });
+//! assert_eq!(found.values(), vec![1, 2]);
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt::{Debug, Write as _};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Mutex, Once};
+
+use loom::model::Builder;
+
+use crate::trace::{self, Step};
+
+/// What [`outcomes`] found.
+#[derive(Debug)]
+pub struct Outcomes<T> {
+    /// Each reachable result, with the trace of the first execution (in
+    /// loom's order of exploration) that ended with it.
+    pub examples: BTreeMap<T, Vec<Step>>,
+    /// How many executions loom explored.
+    pub executions: usize,
+}
+
+impl<T: Clone + Ord> Outcomes<T> {
+    /// The reachable results, smallest first.
+    pub fn values(&self) -> Vec<T> {
+        self.examples.keys().cloned().collect()
+    }
+}
+
+impl<T: Debug> Outcomes<T> {
+    /// A short Markdown report: the set of results and the executions count.
+    pub fn report(&self, what: &str) -> String {
+        let set: Vec<String> = self.examples.keys().map(|v| format!("{v:?}")).collect();
+        format!(
+            "Reachable {what}: {{{}}}, over {} executions explored by loom.",
+            set.join(", "),
+            self.executions
+        )
+    }
+}
+
+/// Runs `model` under loom with `builder` and collects every result it can
+/// return. The model's own thread is named `main` in traces.
+pub fn outcomes<T, F>(builder: &Builder, model: F) -> Outcomes<T>
+where
+    T: Ord + Send + 'static,
+    F: Fn() -> T + Send + Sync + 'static,
+{
+    let found = Arc::new(Mutex::new(Outcomes {
+        examples: BTreeMap::new(),
+        executions: 0,
+    }));
+    let sink = found.clone();
+    builder.check(move || {
+        trace::clear();
+        let result = model();
+        let steps = trace::take();
+        let mut found = sink.lock().unwrap();
+        found.executions += 1;
+        found.examples.entry(result).or_insert(steps);
+    });
+    Arc::into_inner(found)
+        .expect("loom has finished with the model")
+        .into_inner()
+        .unwrap()
+}
+
+/// What [`must_fail`] found.
+#[derive(Debug)]
+pub struct Failure {
+    /// loom's (or the model's) panic message, e.g. an assertion or
+    /// `"deadlock; threads = ..."`.
+    pub message: String,
+    /// How many executions loom ran, the failing one included.
+    pub executions: usize,
+    /// The steps of the failing execution, up to the failure.
+    pub trace: Vec<Step>,
+}
+
+/// Runs `model` under loom, expecting some interleaving to fail. Panics (so
+/// the test fails) if every execution passed; otherwise returns the first
+/// failure. The panic messages of the failing execution are not printed.
+pub fn must_fail<F>(builder: &Builder, model: F) -> Failure
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    let executions = Arc::new(Mutex::new(0));
+    let counter = executions.clone();
+    let run = catch_unwind(AssertUnwindSafe(|| {
+        quietly(|| {
+            builder.check(move || {
+                *counter.lock().unwrap() += 1;
+                trace::clear();
+                model();
+            })
+        })
+    }));
+    let executions = *executions.lock().unwrap_or_else(|e| e.into_inner());
+    match run {
+        Ok(()) => panic!(
+            "expected loom to find a failing interleaving, but all {executions} executions passed"
+        ),
+        Err(payload) => Failure {
+            message: panic_message(&*payload),
+            executions,
+            trace: trace::take(),
+        },
+    }
+}
+
+/// Spawns a named model thread (names show in traces and tables).
+pub fn spawn<T, F>(name: &str, f: F) -> loom::thread::JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    loom::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(f)
+        .expect("loom can spawn a thread")
+}
+
+/// Leaks `value` for the length of the test, to share it between model
+/// threads without `Arc`: loom models every reference-count change of its
+/// `Arc`, which multiplies the executions it has to explore.
+pub fn leak<T>(value: T) -> &'static T {
+    Box::leak(Box::new(value))
+}
+
+/// A trace as a Markdown table: a `step` column, then one column per thread
+/// in the order the threads first appear.
+pub fn step_table(steps: &[Step]) -> String {
+    let mut threads: Vec<&str> = Vec::new();
+    for step in steps {
+        if !threads.contains(&step.thread.as_str()) {
+            threads.push(&step.thread);
+        }
+    }
+    let mut out = String::from("| step |");
+    for t in &threads {
+        write!(out, " thread {t} |").unwrap();
+    }
+    out.push_str("\n|---:|");
+    out.push_str(&"---|".repeat(threads.len()));
+    for (i, step) in steps.iter().enumerate() {
+        write!(out, "\n| {} |", i + 1).unwrap();
+        for t in &threads {
+            let cell = if *t == step.thread { &step.what } else { "" };
+            write!(out, " {cell} |").unwrap();
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// Wraps `text` in mdBook anchor lines named `book`, so that a chapter can
+/// include a snapshot's body without insta's header:
+/// `{{#include ../tests/snapshots/FILE.snap:book}}`.
+pub fn for_book(text: &str) -> String {
+    format!(
+        "<!-- ANCHOR: book -->\n{}\n<!-- ANCHOR_END: book -->",
+        text.trim_end()
+    )
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(a panic without a message)".to_string()
+    }
+}
+
+std::thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with panic messages on this OS thread silenced (loom runs a
+/// model's threads on the test's own OS thread). Other tests, on other
+/// threads, still print theirs.
+fn quietly<R>(f: impl FnOnce() -> R) -> R {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+    struct Loud;
+    impl Drop for Loud {
+        fn drop(&mut self) {
+            QUIET.with(|q| q.set(false));
+        }
+    }
+    QUIET.with(|q| q.set(true));
+    let _loud = Loud;
+    f()
+}

@@ -1,0 +1,32 @@
+//! # syncbook
+//!
+//! Concurrency primitives built by hand, with Python's names and behaviour
+//! and Rust's idioms, for the workbook of the same name. Each module is one
+//! chapter of the book:
+//!
+//! | Python | here |
+//! |---|---|
+//! | `multiprocessing.Value`, `Array` | [`Value`], [`Array`] |
+//! | `threading.Lock` | [`Lock`] |
+//!
+//! Every primitive is built from atomics, parking, and the crate's own lower
+//! primitives, imported through one switch (`sync.rs`) so that the same
+//! source also compiles against [loom](https://docs.rs/loom) for the
+//! model-checking tests.
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+mod error;
+pub mod lock;
+pub mod spin;
+mod sync;
+pub mod trace;
+pub mod value;
+mod waitqueue;
+
+#[cfg(feature = "loom")]
+pub mod check;
+
+pub use error::{IndexError, ReleaseError};
+pub use lock::{Lock, LockGuard};
+pub use value::{Array, ArrayGuard, Value, ValueGuard};

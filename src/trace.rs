@@ -1,0 +1,59 @@
+//! A step-by-step record of what the naive demos do, for the book's
+//! interleaving tables.
+//!
+//! The chapters' naive versions call [`step`] after each operation that
+//! another thread could see ("read 0", "write 1"). In the ordinary build
+//! `step` does nothing at all. In the model build (`syncbook_model`) each
+//! call is appended to a record kept on the side, outside loom's view, so it
+//! adds no interleavings; a model clears the record when an execution starts
+//! and takes it when the execution ends or fails.
+//!
+//! Loom runs all of a model's threads on the test's own OS thread, switching
+//! between them only at loom operations (atomics, parking, locks). A `step`
+//! made right after an operation is therefore recorded before any other
+//! thread can act: the record is the real order of events.
+
+/// One recorded step: which thread did what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// The model thread's name (`"main"` for the model's own thread).
+    pub thread: String,
+    /// What it did, with the value it read or wrote.
+    pub what: String,
+}
+
+/// Records that the current thread did `what` (e.g. `"read"`), seeing or
+/// writing `value`. Does nothing outside the model build.
+#[inline(always)]
+pub fn step(what: &str, value: impl std::fmt::Display) {
+    #[cfg(feature = "loom")]
+    RECORD.with(|r| {
+        let thread = loom::thread::current();
+        r.borrow_mut().push(Step {
+            thread: thread.name().unwrap_or("main").to_string(),
+            what: format!("{what} {value}"),
+        })
+    });
+    #[cfg(not(feature = "loom"))]
+    let _ = (what, value);
+}
+
+/// Empties the record (call at the start of each execution).
+pub fn clear() {
+    #[cfg(feature = "loom")]
+    RECORD.with(|r| r.borrow_mut().clear());
+}
+
+/// Takes the record so far, leaving it empty. Always empty outside the
+/// model build.
+pub fn take() -> Vec<Step> {
+    #[cfg(feature = "loom")]
+    return RECORD.with(|r| std::mem::take(&mut *r.borrow_mut()));
+    #[cfg(not(feature = "loom"))]
+    Vec::new()
+}
+
+#[cfg(feature = "loom")]
+std::thread_local! {
+    static RECORD: std::cell::RefCell<Vec<Step>> = const { std::cell::RefCell::new(Vec::new()) };
+}

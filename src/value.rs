@@ -1,0 +1,281 @@
+//! `Value` and `Array`: Python's `multiprocessing.Value` and `Array`, shared
+//! data with a lock that comes with it. Here the lock is the crate's own
+//! [`Lock`]; the data sits in a cell that only the lock's holder touches.
+
+use std::ops::{Deref, DerefMut};
+
+use crate::error::IndexError;
+use crate::lock::Lock;
+use crate::sync::{MutPtr, UnsafeCell};
+use crate::trace;
+
+// ANCHOR: value
+/// A value shared between threads, as `multiprocessing.Value`.
+///
+/// `get` and `set` each take the lock on their own, so each is atomic, but
+/// `v.set(v.get() + 1)` is two steps and can lose an update. Holding
+/// [`get_lock`](Value::get_lock) across the read-modify-write makes it exact.
+///
+/// ```
+/// use syncbook::Value;
+///
+/// let v = Value::new(0i32);
+/// v.set(v.get() + 1); // racy if another thread does the same
+/// *v.get_lock() += 1; // exact: read and write under one lock
+/// assert_eq!(v.get(), 2);
+/// ```
+#[derive(Debug)]
+pub struct Value<T> {
+    lock: Lock,
+    data: UnsafeCell<T>,
+}
+// ANCHOR_END: value
+
+// SAFETY: `data` is only reached through a `ValueGuard`, and a guard exists
+// only while its thread holds `lock`; so at most one thread touches `data`
+// at a time, and `T: Send` lets the value move between those threads.
+#[allow(unsafe_code)]
+unsafe impl<T: Send> Sync for Value<T> {}
+
+impl<T: Send> Value<T> {
+    /// `Value('i', x)`: a new shared value.
+    pub fn new(value: T) -> Self {
+        Value {
+            lock: Lock::new(),
+            data: UnsafeCell::new(value),
+        }
+    }
+
+    /// The value, once no other thread can reach it.
+    pub fn into_inner(self) -> T {
+        self.data.into_inner()
+    }
+}
+
+impl<T: Copy + Send> Value<T> {
+    // ANCHOR: get_set
+    /// `v.value`: reads the value, taking the lock for the read alone.
+    pub fn get(&self) -> T {
+        *self.get_lock()
+    }
+
+    /// `v.value = x`: writes the value, taking the lock for the write alone.
+    pub fn set(&self, value: T) {
+        *self.get_lock() = value;
+    }
+    // ANCHOR_END: get_set
+}
+
+impl<T: Send> Value<T> {
+    // ANCHOR: get_lock
+    /// `with v.get_lock():`: the lock, held until the guard is dropped; the
+    /// guard dereferences to the value.
+    pub fn get_lock(&self) -> ValueGuard<'_, T> {
+        self.lock.acquire();
+        ValueGuard {
+            lock: &self.lock,
+            data: Some(self.data.get_mut()),
+        }
+    }
+    // ANCHOR_END: get_lock
+}
+
+impl<T: Copy + Send + Default> Default for Value<T> {
+    fn default() -> Self {
+        Value::new(T::default())
+    }
+}
+
+/// The lock of a [`Value`] (or [`Array`]), held; dereferences to the data.
+/// Dropping it releases the lock, also when the holder panics.
+#[must_use = "the lock is released as soon as the guard is dropped"]
+#[derive(Debug)]
+pub struct ValueGuard<'a, T> {
+    lock: &'a Lock,
+    /// `Some` until the guard is dropped; taken just before the release, so
+    /// that (under loom) the access ends before another thread may begin.
+    data: Option<MutPtr<T>>,
+}
+
+#[allow(unsafe_code)]
+impl<T> Deref for ValueGuard<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        let data = self.data.as_ref().expect("guard used after release");
+        // SAFETY: this guard's thread holds the lock (taken in `get_lock`,
+        // given back only in `drop`), so no other reference to the data
+        // exists; the returned one borrows the guard and cannot outlive it.
+        unsafe { data.deref() }
+    }
+}
+
+#[allow(unsafe_code)]
+impl<T> DerefMut for ValueGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        let data = self.data.as_ref().expect("guard used after release");
+        // SAFETY: as in `deref`; `&mut self` makes the borrow unique.
+        unsafe { data.deref() }
+    }
+}
+
+impl<T> Drop for ValueGuard<'_, T> {
+    fn drop(&mut self) {
+        drop(self.data.take());
+        let _ = self.lock.release();
+    }
+}
+
+/// A fixed-length array shared between threads, as `multiprocessing.Array`.
+///
+/// ```
+/// use syncbook::Array;
+///
+/// let a = Array::new(vec![0.0, 1.5, 3.0]);
+/// a.set(0, 2.5).unwrap();
+/// assert_eq!(a.get(0), Ok(2.5));
+/// assert!(a.get(7).is_err()); // IndexError, not a panic
+/// a.get_lock().iter_mut().for_each(|x| *x *= 2.0); // one lock for all
+/// assert_eq!(a.to_vec(), vec![5.0, 3.0, 6.0]);
+/// ```
+#[derive(Debug)]
+pub struct Array<T> {
+    len: usize,
+    items: Value<Box<[T]>>,
+}
+
+/// The lock of an [`Array`], held; dereferences to the items as a slice.
+#[must_use = "the lock is released as soon as the guard is dropped"]
+#[derive(Debug)]
+pub struct ArrayGuard<'a, T>(ValueGuard<'a, Box<[T]>>);
+
+impl<T> Deref for ArrayGuard<'_, T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<T> DerefMut for ArrayGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        &mut self.0
+    }
+}
+
+impl<T: Copy + Send> Array<T> {
+    /// `Array(typecode, items)`: a new shared array holding `items`.
+    pub fn new(items: Vec<T>) -> Self {
+        Array {
+            len: items.len(),
+            items: Value::new(items.into_boxed_slice()),
+        }
+    }
+
+    /// `a[i]`: the item at `i`, under the lock. `Err` past the end.
+    pub fn get(&self, index: usize) -> Result<T, IndexError> {
+        let items = self.get_lock();
+        items.get(index).copied().ok_or(self.out_of_range(index))
+    }
+
+    /// `a[i] = x`, under the lock. `Err` (and nothing written) past the end.
+    pub fn set(&self, index: usize, item: T) -> Result<(), IndexError> {
+        let mut items = self.get_lock();
+        let slot = items.get_mut(index).ok_or(self.out_of_range(index))?;
+        *slot = item;
+        Ok(())
+    }
+
+    /// `len(a)`: fixed at creation, so no lock is needed.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the array has no items.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// `a[:]`: a copy of all the items, taken under one hold of the lock.
+    pub fn to_vec(&self) -> Vec<T> {
+        self.get_lock().to_vec()
+    }
+
+    /// `with a.get_lock():`: the lock, held until the guard is dropped; the
+    /// guard dereferences to the items as a slice.
+    pub fn get_lock(&self) -> ArrayGuard<'_, T> {
+        ArrayGuard(self.items.get_lock())
+    }
+
+    fn out_of_range(&self, index: usize) -> IndexError {
+        IndexError {
+            index,
+            len: self.len,
+        }
+    }
+}
+
+// ANCHOR: racy
+/// `v.value += 1` as Python runs it on a `multiprocessing.Value`: a locked
+/// read, then a locked write. Another thread can write in between, and its
+/// update is lost.
+pub fn racy_increment(v: &Value<i32>) {
+    let x = v.get();
+    trace::step("read", x);
+    v.set(x + 1);
+    trace::step("write", x + 1);
+}
+
+/// The fix: read and write under one hold of the lock.
+pub fn locked_increment(v: &Value<i32>) {
+    let mut x = v.get_lock();
+    *x += 1;
+    trace::step("read and write", *x);
+}
+// ANCHOR_END: racy
+
+/// The third way to write `counter += 1` on shared data: no lock at all.
+pub mod naive {
+    use crate::sync::UnsafeCell;
+
+    // ANCHOR: unlocked
+    /// A shared cell with no lock: a data race waiting to happen. Safe Rust
+    /// will not let you share a plain `i32` for writing between threads;
+    /// this type says "trust me" (`unsafe impl Sync`) so that the model can
+    /// show what the compiler was protecting you from.
+    #[derive(Debug)]
+    pub struct UnlockedValue<T> {
+        data: UnsafeCell<T>,
+    }
+
+    // SAFETY: only sound if no two threads ever use the value at the same
+    // time, which is what `new`'s caller promises (and the model breaks).
+    #[allow(unsafe_code)]
+    unsafe impl<T: Send> Sync for UnlockedValue<T> {}
+
+    impl<T: Copy> UnlockedValue<T> {
+        /// # Safety
+        /// No two threads may call `get` or `set` at overlapping times.
+        #[allow(unsafe_code)]
+        pub unsafe fn new(value: T) -> Self {
+            UnlockedValue {
+                data: UnsafeCell::new(value),
+            }
+        }
+
+        /// Reads the value, with nothing to stop a concurrent write.
+        #[allow(unsafe_code)]
+        pub fn get(&self) -> T {
+            // SAFETY: `new`'s contract (no concurrent use).
+            self.data.with(|p| unsafe { *p })
+        }
+
+        /// Writes the value, with nothing to stop a concurrent access.
+        #[allow(unsafe_code)]
+        pub fn set(&self, value: T) {
+            // SAFETY: `new`'s contract (no concurrent use).
+            self.data.with_mut(|p| unsafe { *p = value })
+        }
+    }
+    // ANCHOR_END: unlocked
+}

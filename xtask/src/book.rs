@@ -1,0 +1,269 @@
+//! `cargo xtask book`: check the book sources, render them with mdBook (as a
+//! library, `mdbook-driver`), then check the rendered HTML.
+
+mod check;
+
+use crate::Failure;
+use check::{BookCheck, Problem};
+use mdbook_driver::MDBook;
+use mdbook_driver::book::BookItem;
+use mdbook_driver::config::{Config, HtmlConfig};
+use std::path::{Path, PathBuf};
+use std::{env, fs};
+
+struct Options {
+    root: Option<PathBuf>,
+    deny_warnings: bool,
+    verbose: bool,
+}
+
+/// `None` means `--help` was asked for.
+fn parse_args(args: &[String]) -> Result<Option<Options>, Failure> {
+    let mut opts = Options {
+        root: None,
+        deny_warnings: false,
+        verbose: false,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--root" => match args.next() {
+                Some(dir) => opts.root = Some(dir.into()),
+                None => return Err(Failure::Usage("`--root` needs a directory".into())),
+            },
+            "--deny-warnings" => opts.deny_warnings = true,
+            "-v" | "--verbose" => opts.verbose = true,
+            "-h" | "--help" => return Ok(None),
+            other => match other.strip_prefix("--root=") {
+                Some(dir) => opts.root = Some(dir.into()),
+                None => {
+                    return Err(Failure::Usage(format!(
+                        "unknown option `{other}` for `book`"
+                    )));
+                }
+            },
+        }
+    }
+    Ok(Some(opts))
+}
+
+fn failed(message: impl Into<String>) -> Failure {
+    Failure::Failed(message.into())
+}
+
+pub fn run(args: &[String]) -> Result<(), Failure> {
+    let Some(opts) = parse_args(args)? else {
+        print!("{}", crate::USAGE);
+        return Ok(());
+    };
+    crate::log::init(opts.verbose);
+
+    // Paths in messages are shown relative to where the user is.
+    let cwd = env::current_dir()
+        .and_then(fs::canonicalize)
+        .unwrap_or_default();
+    let show = |path: &Path| check::display_path(path, &cwd);
+    let root = book_root(opts.root.as_deref())?;
+
+    // 1. Configuration.
+    let config_path = root.join("book.toml");
+    let mut config = Config::from_disk(&config_path)
+        .map_err(|err| failed(format!("{}: {err:#}", show(&config_path))))?;
+    config
+        .update_from_env()
+        .map_err(|err| failed(format!("MDBOOK_* environment override: {err:#}")))?;
+    // The HTML renderer reads `[output.html]` with `Config::html_config()`,
+    // which only logs a bad table (unknown key, wrong type) and carries on
+    // with the defaults. Be strict instead.
+    let html: HtmlConfig = config
+        .get("output.html")
+        .map_err(|err| failed(format!("{}: {err:#}", show(&config_path))))?
+        .unwrap_or_default();
+    let search_enabled = html.search.as_ref().is_none_or(|search| search.enable);
+
+    // 2. Sources: SUMMARY.md and every {{#include}}.
+    let src_dir = root.join(&config.book.src);
+    let checked = check::check_book(&src_dir, &cwd);
+    if !checked.problems.is_empty() {
+        report(&checked.problems, &cwd);
+        return Err(failed(format!(
+            "{} in the book sources under {}/; the book was not built",
+            plural(checked.problems.len(), "problem"),
+            show(&src_dir)
+        )));
+    }
+
+    // 3. Build.
+    let book = MDBook::load_with_config(&root, config)
+        .map_err(|err| failed(format!("mdBook could not load the book: {err:#}")))?;
+    let (mut chapters, mut drafts) = (0, 0);
+    for item in book.iter() {
+        if let BookItem::Chapter(chapter) = item {
+            if chapter.path.is_some() {
+                chapters += 1;
+            } else {
+                drafts += 1;
+            }
+        }
+    }
+    book.build()
+        .map_err(|err| failed(format!("mdBook failed to build the book: {err:#}")))?;
+    let logged = crate::log::counts();
+    if logged.errors > 0 {
+        return Err(failed(format!(
+            "mdBook logged {} while building (see above)",
+            plural(logged.errors, "error")
+        )));
+    }
+    if opts.deny_warnings && logged.warnings > 0 {
+        return Err(failed(format!(
+            "mdBook logged {} while building (see above) and --deny-warnings is set",
+            plural(logged.warnings, "warning")
+        )));
+    }
+
+    // 4. Output.
+    let out_dir = book.build_dir_for("html");
+    let leftovers = unexpanded_directives(&out_dir, &checked)?;
+    if !leftovers.is_empty() {
+        report(&leftovers, &cwd);
+        return Err(failed(format!(
+            "{} left unexpanded in the rendered book under {}/",
+            plural(leftovers.len(), "directive"),
+            show(&out_dir)
+        )));
+    }
+    let index = out_dir.join("index.html");
+    if !index.is_file() {
+        return Err(failed(format!("mdBook did not write {}", show(&index))));
+    }
+    let search_index = if search_enabled {
+        Some(find_search_index(&out_dir).ok_or_else(|| {
+            failed(format!(
+                "search is enabled but there is no searchindex*.js in {}/",
+                show(&out_dir)
+            ))
+        })?)
+    } else {
+        None
+    };
+
+    let drafts = match drafts {
+        0 => String::new(),
+        n => format!(" ({} not rendered)", plural(n, "draft")),
+    };
+    println!(
+        "Rendered {}{drafts} from {}/ into {}/",
+        plural(chapters, "chapter"),
+        show(&src_dir),
+        show(&out_dir)
+    );
+    if logged.warnings > 0 {
+        println!(
+            "  with {} from mdBook (see above)",
+            plural(logged.warnings, "warning")
+        );
+    }
+    if let Some(search_index) = search_index {
+        println!("  search index: {}", show(&search_index));
+    }
+    println!("  open: {}", index.display());
+    Ok(())
+}
+
+/// `--root`, else the workspace root; either way it must hold book.toml.
+fn book_root(explicit: Option<&Path>) -> Result<PathBuf, Failure> {
+    let candidate = match explicit {
+        Some(dir) => dir.to_path_buf(),
+        None => crate::workspace_root("book.toml").ok_or_else(|| {
+            failed(format!(
+                "no book.toml in {} or above the current directory; pass --root <DIR>",
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .parent()
+                    .unwrap_or(Path::new("/"))
+                    .display()
+            ))
+        })?,
+    };
+    let root = fs::canonicalize(&candidate)
+        .map_err(|err| failed(format!("book root {}: {err}", candidate.display())))?;
+    if !root.join("book.toml").is_file() {
+        return Err(failed(format!(
+            "{} has no book.toml, so it is not a book root",
+            root.display()
+        )));
+    }
+    Ok(root)
+}
+
+/// mdBook leaves a directive it could not expand in the page verbatim. Look
+/// for that in every rendered page, allowing the ones the chapters show on
+/// purpose (escaped as `\{{#include ...}}`).
+fn unexpanded_directives(out_dir: &Path, checked: &BookCheck) -> Result<Vec<Problem>, Failure> {
+    let allowed = check::allowed_literals(&checked.chapters);
+    let mut pages = Vec::new();
+    html_files(out_dir, &mut pages)
+        .map_err(|err| failed(format!("reading {}: {err}", out_dir.display())))?;
+    pages.sort();
+    let mut problems = Vec::new();
+    for page in pages {
+        let html = fs::read_to_string(&page)
+            .map_err(|err| failed(format!("reading {}: {err}", page.display())))?;
+        let found = check::unexpanded_lines(&html);
+        let rel = page.strip_prefix(out_dir).unwrap_or(&page);
+        let ok = allowed.get(rel).copied().unwrap_or(0);
+        if found.len() <= ok {
+            continue;
+        }
+        let note = if ok > 0 {
+            format!(" ({ok} of the {} are escaped on purpose)", found.len())
+        } else {
+            String::new()
+        };
+        problems.extend(found.into_iter().map(|line| Problem {
+            file: page.clone(),
+            line: Some(line),
+            message: format!("`{{{{#include`-like text was not expanded by mdBook{note}"),
+        }));
+    }
+    Ok(problems)
+}
+
+fn html_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            html_files(&path, out)?;
+        } else if path.extension().is_some_and(|ext| ext == "html") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `searchindex.js`, or `searchindex-<hash>.js` with `hash-files` (the default).
+fn find_search_index(out_dir: &Path) -> Option<PathBuf> {
+    fs::read_dir(out_dir)
+        .ok()?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .find(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("searchindex") && name.ends_with(".js"))
+        })
+}
+
+fn report(problems: &[Problem], cwd: &Path) {
+    for problem in problems {
+        eprintln!("error: {}", problem.render(cwd));
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

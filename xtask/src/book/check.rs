@@ -1,0 +1,1341 @@
+//! Source checks run before mdBook sees the book.
+//!
+//! mdBook 0.5 is lenient in ways that hide mistakes:
+//!
+//! - a `{{#include}}` whose file is missing is only *logged*, and the raw
+//!   directive is left in the page;
+//! - an include naming an anchor that is not in the file silently renders an
+//!   empty code block (a rustdoc_include hides the whole file);
+//! - a line range past the end of the file also renders nothing.
+//!
+//! So we check the sources ourselves and report `file:line` for each problem.
+//! Directive parsing mirrors the `links` preprocessor in mdbook-driver 0.5
+//! (`builtin_preprocessors/links.rs`), so we accept and reject the same text.
+//! Everything here is a pure function of strings, or of files under a
+//! directory, so it is unit-tested without building a book.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+/// mdBook stops expanding includes nested deeper than this.
+const MAX_INCLUDE_DEPTH: usize = 10;
+
+/// One thing wrong with the book sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file containing the mistake (a SUMMARY.md, a chapter, or a file
+    /// that a chapter includes).
+    pub file: PathBuf,
+    /// 1-based line in `file`, when the problem has one.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl Problem {
+    /// `path:line: message`, with paths shown relative to `base` when under it.
+    pub fn render(&self, base: &Path) -> String {
+        let file = display_path(&self.file, base);
+        match self.line {
+            Some(line) => format!("{file}:{line}: {}", self.message),
+            None => format!("{file}: {}", self.message),
+        }
+    }
+}
+
+/// A chapter listed in SUMMARY.md that exists and was checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChapterInfo {
+    /// Path relative to the book's source directory, as written in SUMMARY.md.
+    pub path: PathBuf,
+    /// How many `{{#include`-like strings this chapter legitimately shows as
+    /// text (written escaped, `\{{#include ...}}`). The rendered page may
+    /// contain this many without anything being broken.
+    pub literal_directives: usize,
+}
+
+/// The result of [`check_book`].
+#[derive(Debug, Default)]
+pub struct BookCheck {
+    pub problems: Vec<Problem>,
+    /// Existing chapters, in SUMMARY.md order (draft chapters excluded).
+    pub chapters: Vec<ChapterInfo>,
+}
+
+/// Check SUMMARY.md and every chapter it lists (and, recursively, every file
+/// those chapters include). `display_base` is only used to shorten paths
+/// quoted inside messages.
+pub fn check_book(src_dir: &Path, display_base: &Path) -> BookCheck {
+    let summary_path = src_dir.join("SUMMARY.md");
+    let mut check = BookCheck::default();
+    let summary = match fs::read_to_string(&summary_path) {
+        Ok(text) => text,
+        Err(err) => {
+            check.problems.push(Problem {
+                file: summary_path,
+                line: None,
+                message: format!("cannot read the table of contents: {err}"),
+            });
+            return check;
+        }
+    };
+
+    let mut checker = Checker {
+        display_base,
+        problems: Vec::new(),
+    };
+    let mut first_seen: HashMap<PathBuf, usize> = HashMap::new();
+    for link in summary_links(&summary) {
+        if link.target.is_empty() {
+            continue; // `[Title]()`: a draft chapter, not rendered.
+        }
+        let rel = PathBuf::from(&link.target);
+        if let Some(&first) = first_seen.get(&rel) {
+            checker.problems.push(Problem {
+                file: summary_path.clone(),
+                line: Some(link.line),
+                message: format!(
+                    "`{}` is listed twice (first on line {first}); mdBook refuses duplicate chapters",
+                    link.target
+                ),
+            });
+            continue;
+        }
+        first_seen.insert(rel.clone(), link.line);
+
+        let file = src_dir.join(&rel);
+        if !file.is_file() {
+            let what = if file.exists() {
+                "is not a file"
+            } else {
+                "does not exist"
+            };
+            checker.problems.push(Problem {
+                file: summary_path.clone(),
+                line: Some(link.line),
+                message: format!(
+                    "chapter \"{}\" links to `{}`, but {} {what}",
+                    link.title,
+                    link.target,
+                    checker.show(&file)
+                ),
+            });
+            continue;
+        }
+        let text = match fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(err) => {
+                checker.problems.push(Problem {
+                    file: summary_path.clone(),
+                    line: Some(link.line),
+                    message: format!("cannot read chapter {}: {err}", checker.show(&file)),
+                });
+                continue;
+            }
+        };
+        // mdBook strips a UTF-8 byte order mark before preprocessing.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let base = file.parent().unwrap_or(src_dir).to_path_buf();
+        let mut literal = 0;
+        let source = Source {
+            file: &file,
+            text,
+            line_map: None,
+            base: &base,
+        };
+        checker.check_text(&source, 0, &[], &mut literal);
+        check.chapters.push(ChapterInfo {
+            path: rel,
+            literal_directives: literal,
+        });
+    }
+    check.problems = checker.problems;
+    check
+}
+
+// ---------------------------------------------------------------------------
+// SUMMARY.md
+
+/// A `[title](target)` link in SUMMARY.md.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryLink {
+    /// 1-based line number.
+    pub line: usize,
+    pub title: String,
+    /// The link target as mdBook sees it (`%20` decoded); empty for drafts.
+    pub target: String,
+}
+
+/// All `[title](target)` links in a SUMMARY.md, skipping HTML comments
+/// (a commented-out entry is not a chapter).
+pub fn summary_links(summary: &str) -> Vec<SummaryLink> {
+    let text = blank_html_comments(summary);
+    let mut links = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let mut from = 0;
+        while let Some(found) = line[from..].find("](") {
+            let close_bracket = from + found;
+            let href_start = close_bracket + 2;
+            from = href_start;
+            let Some(open_bracket) = matching_open_bracket(&line[..close_bracket]) else {
+                continue;
+            };
+            let Some(href_len) = matching_close_paren(&line[href_start..]) else {
+                continue;
+            };
+            links.push(SummaryLink {
+                line: index + 1,
+                title: line[open_bracket + 1..close_bracket].trim().to_string(),
+                target: clean_href(&line[href_start..href_start + href_len]),
+            });
+            from = href_start + href_len + 1;
+        }
+    }
+    links
+}
+
+/// Replace everything inside `<!-- ... -->` with spaces, keeping newlines so
+/// line numbers stay right. An unterminated comment runs to the end.
+fn blank_html_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let end = after.find("-->").map_or(after.len(), |i| i + 3);
+        out.extend(
+            after[..end]
+                .chars()
+                .map(|c| if c == '\n' { '\n' } else { ' ' }),
+        );
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Index of the `[` that opens the link text ending at the end of `s`.
+fn matching_open_bracket(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in s.char_indices().rev() {
+        match c {
+            ']' => depth += 1,
+            '[' if depth == 0 => return Some(i),
+            '[' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Length of the link destination, up to (not including) its closing `)`.
+fn matching_close_paren(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => return Some(i),
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `<a b.md>` → `a b.md`; `a.md "title"` → `a.md`; `%20` → space (as mdBook).
+fn clean_href(raw: &str) -> String {
+    let raw = raw.trim();
+    let href = match raw.strip_prefix('<').and_then(|r| r.split_once('>')) {
+        Some((inside, _)) => inside,
+        None => raw.split_whitespace().next().unwrap_or(""),
+    };
+    href.replace("%20", " ")
+}
+
+// ---------------------------------------------------------------------------
+// {{#include}} and friends
+
+/// Which lines of a file an include takes, as mdBook parses `path:SPEC`.
+/// Line numbers here are 0-based and `end` is exclusive, like mdBook's ranges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection<'a> {
+    Whole,
+    Lines { start: usize, end: Option<usize> },
+    Anchor(&'a str),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectiveKind<'a> {
+    /// `\{{#...}}`: shown literally (without the backslash).
+    Escaped,
+    Include {
+        path: &'a str,
+        selection: Selection<'a>,
+    },
+    RustdocInclude {
+        path: &'a str,
+        selection: Selection<'a>,
+    },
+    /// `{{#playground path}}` (or the old name `{{#playpen path}}`).
+    Playground { path: &'a str },
+    /// `{{#title ...}}`.
+    Title,
+    /// Matched mdBook's link syntax but is no directive mdBook knows; mdBook
+    /// leaves it as text.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Directive<'a> {
+    /// Byte range of the directive in the scanned text.
+    pub start: usize,
+    pub end: usize,
+    pub text: &'a str,
+    pub kind: DirectiveKind<'a>,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Scan<'a> {
+    pub directives: Vec<Directive<'a>>,
+    /// Byte offsets of `{{#include`-like text that is not part of any valid
+    /// (or escaped) directive, e.g. `{{#include}}` with no path: mdBook
+    /// would leave it in the page as-is.
+    pub malformed: Vec<usize>,
+}
+
+/// Find directives the way mdBook's link regex does:
+///
+/// ```text
+/// \\\{\{\#.*\}\}                              (escaped, greedy to the LAST `}}` on the line)
+/// | \{\{\s*\#([a-zA-Z0-9_]+)\s+([^}]+)\}\}    (a directive; may span lines)
+/// ```
+pub fn scan_directives(text: &str) -> Scan<'_> {
+    let bytes = text.as_bytes();
+    let mut scan = Scan::default();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let found = match bytes[pos] {
+            b'\\' => match_escaped(text, pos).map(|end| (end, DirectiveKind::Escaped)),
+            b'{' => match_directive(text, pos),
+            _ => None,
+        };
+        match found {
+            Some((end, kind)) => {
+                scan.directives.push(Directive {
+                    start: pos,
+                    end,
+                    text: &text[pos..end],
+                    kind,
+                });
+                pos = end;
+            }
+            None => pos += 1,
+        }
+    }
+    scan.malformed = include_like_positions(text)
+        .into_iter()
+        .filter(|&at| {
+            !scan
+                .directives
+                .iter()
+                .any(|d| d.kind != DirectiveKind::Unknown && d.start <= at && at < d.end)
+        })
+        .collect();
+    scan
+}
+
+/// `\{{#` ... last `}}` on the same line.
+fn match_escaped(text: &str, pos: usize) -> Option<usize> {
+    let body_start = pos + r"\{{#".len();
+    if !text[pos..].starts_with(r"\{{#") {
+        return None;
+    }
+    let line_end = text[body_start..]
+        .find('\n')
+        .map_or(text.len(), |i| body_start + i);
+    text[body_start..line_end]
+        .rfind("}}")
+        .map(|i| body_start + i + 2)
+}
+
+/// `{{ #name args }}` starting at `pos`, classified like mdBook does.
+fn match_directive(text: &str, pos: usize) -> Option<(usize, DirectiveKind<'_>)> {
+    let after_open = text[pos..].strip_prefix("{{")?;
+    let after_hash = after_open.trim_start().strip_prefix('#')?;
+    let name_len = after_hash
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    if name_len == 0 {
+        return None;
+    }
+    let name = &after_hash[..name_len];
+    let after_name = &after_hash[name_len..];
+    let close = after_name.find('}')?;
+    let body = &after_name[..close];
+    // `\s+([^}]+)`: at least one whitespace, then at least one more char.
+    if !body.starts_with(char::is_whitespace) || body.chars().count() < 2 {
+        return None;
+    }
+    if !after_name[close..].starts_with("}}") {
+        return None;
+    }
+    let end = text.len() - after_name.len() + close + 2;
+
+    let file_arg = body.split_whitespace().next();
+    let kind = match (name, file_arg) {
+        ("title", _) => DirectiveKind::Title,
+        ("include", Some(arg)) => {
+            let (path, selection) = split_path_and_selection(arg);
+            DirectiveKind::Include { path, selection }
+        }
+        ("rustdoc_include", Some(arg)) => {
+            let (path, selection) = split_path_and_selection(arg);
+            DirectiveKind::RustdocInclude { path, selection }
+        }
+        ("playground" | "playpen", Some(path)) => DirectiveKind::Playground { path },
+        _ => DirectiveKind::Unknown,
+    };
+    Some((end, kind))
+}
+
+fn split_path_and_selection(arg: &str) -> (&str, Selection<'_>) {
+    match arg.split_once(':') {
+        Some((path, spec)) => (path, parse_selection(spec)),
+        None => (arg, Selection::Whole),
+    }
+}
+
+/// mdBook's `parse_range_or_anchor`: `N`, `N:M`, `N:`, `:M`, or an anchor.
+pub fn parse_selection(spec: &str) -> Selection<'_> {
+    let mut parts = spec.splitn(3, ':');
+    let first = parts.next().unwrap_or("");
+    let start = if let Ok(n) = first.parse::<usize>() {
+        Some(n.saturating_sub(1)) // humans count lines from 1
+    } else if first.is_empty() {
+        None
+    } else {
+        return Selection::Anchor(first);
+    };
+    let end = parts.next().map(str::parse::<usize>);
+    match (start, end) {
+        (Some(start), Some(Ok(end))) => Selection::Lines {
+            start,
+            end: Some(end),
+        },
+        (Some(start), Some(Err(_))) => Selection::Lines { start, end: None },
+        (Some(start), None) => Selection::Lines {
+            start,
+            end: Some(start + 1),
+        },
+        (None, Some(Ok(end))) => Selection::Lines {
+            start: 0,
+            end: Some(end),
+        },
+        (None, None | Some(Err(_))) => Selection::Whole,
+    }
+}
+
+/// Byte offsets of `{{`, optional whitespace, then `#include`,
+/// `#rustdoc_include`, `#playground` or `#playpen` as a whole word.
+pub fn include_like_positions(text: &str) -> Vec<usize> {
+    const NAMES: [&str; 4] = ["include", "rustdoc_include", "playground", "playpen"];
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("{{") {
+        let at = from + i;
+        from = at + 2;
+        let Some(after_hash) = text[at + 2..].trim_start().strip_prefix('#') else {
+            continue;
+        };
+        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let hit = NAMES.iter().any(|name| {
+            after_hash.starts_with(name)
+                && !after_hash
+                    .as_bytes()
+                    .get(name.len())
+                    .is_some_and(|&b| is_word(b))
+        });
+        if hit {
+            found.push(at);
+        }
+    }
+    found
+}
+
+/// The name after `marker` (`ANCHOR:` or `ANCHOR_END:`) on this line, as
+/// mdBook's `ANCHOR:\s*([\w_-]+)` regex finds it (first match on the line).
+fn anchor_on_line<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
+    let mut from = 0;
+    while let Some(i) = line[from..].find(marker) {
+        let after = line[from + i + marker.len()..].trim_start();
+        let len: usize = after
+            .chars()
+            .take_while(|&c| c.is_alphanumeric() || c == '_' || c == '-')
+            .map(char::len_utf8)
+            .sum();
+        if len > 0 {
+            return Some(&after[..len]);
+        }
+        from += i + marker.len();
+    }
+    None
+}
+
+/// Why an anchor cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnchorError {
+    /// No `ANCHOR: name` line.
+    NoStart,
+    /// `ANCHOR: name` on this 1-based line but no `ANCHOR_END: name` after it.
+    NoEnd { start_line: usize },
+}
+
+/// The 0-based indices of the lines mdBook's `take_anchored_lines` keeps for
+/// `anchor` (marker lines of nested anchors are dropped), or why it can't.
+pub fn anchored_lines(content: &str, anchor: &str) -> Result<Vec<usize>, AnchorError> {
+    let mut start_line = None;
+    let mut kept = Vec::new();
+    for (index, line) in content.lines().enumerate() {
+        if start_line.is_some() {
+            match anchor_on_line(line, "ANCHOR_END:") {
+                Some(name) if name == anchor => return Ok(kept),
+                Some(_) => {}
+                None if anchor_on_line(line, "ANCHOR:").is_none() => kept.push(index),
+                None => {}
+            }
+        } else if anchor_on_line(line, "ANCHOR:") == Some(anchor) {
+            start_line = Some(index + 1);
+        }
+    }
+    Err(match start_line {
+        None => AnchorError::NoStart,
+        Some(start_line) => AnchorError::NoEnd { start_line },
+    })
+}
+
+/// The 0-based indices of the lines a selection takes from `content`, or a
+/// reason it takes nothing useful (missing anchor, range past the end).
+fn select_lines(content: &str, selection: Selection<'_>) -> Result<Vec<usize>, String> {
+    let count = content.lines().count();
+    match selection {
+        Selection::Whole => Ok((0..count).collect()),
+        Selection::Lines { start, end } => {
+            let end = end.unwrap_or(count).min(count);
+            if start >= end {
+                Err(format!(
+                    "that line range selects no lines (the file has {count} lines)"
+                ))
+            } else {
+                Ok((start..end).collect())
+            }
+        }
+        Selection::Anchor(name) => anchored_lines(content, name).map_err(|err| match err {
+            AnchorError::NoStart => {
+                format!("anchor `{name}` not found: no line contains `ANCHOR: {name}`")
+            }
+            AnchorError::NoEnd { start_line } => format!(
+                "anchor `{name}` is never closed: `ANCHOR: {name}` is on line {start_line} \
+                 but no `ANCHOR_END: {name}` follows it"
+            ),
+        }),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Walking chapters and their includes
+
+/// Where an include was reached from.
+#[derive(Debug, Clone)]
+struct Via {
+    file: PathBuf,
+    line: usize,
+}
+
+/// The part of an included file that mdBook splices in, with a map from its
+/// lines back to 1-based lines of the file.
+struct Included {
+    file: PathBuf,
+    text: String,
+    line_map: Vec<usize>,
+}
+
+/// Text to scan for directives: a chapter, or the part of a file that a
+/// directive includes.
+#[derive(Clone, Copy)]
+struct Source<'a> {
+    file: &'a Path,
+    text: &'a str,
+    /// Maps lines of `text` to 1-based lines of `file` (`None`: identity).
+    line_map: Option<&'a [usize]>,
+    /// Directory that relative include paths in `text` start from.
+    base: &'a Path,
+}
+
+struct Checker<'a> {
+    display_base: &'a Path,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn show(&self, path: &Path) -> String {
+        display_path(path, self.display_base)
+    }
+
+    /// Check the directives in `source`, recursing into what they include.
+    fn check_text(&mut self, source: &Source<'_>, depth: usize, via: &[Via], literal: &mut usize) {
+        let Source {
+            file,
+            text,
+            line_map,
+            base,
+        } = *source;
+        let line_of = |offset: usize| {
+            let index = text[..offset].matches('\n').count();
+            line_map
+                .and_then(|map| map.get(index).copied())
+                .unwrap_or(index + 1)
+        };
+        let scan = scan_directives(text);
+        for directive in &scan.directives {
+            let line = line_of(directive.start);
+            let (path, selection) = match directive.kind {
+                DirectiveKind::Escaped => {
+                    *literal += include_like_positions(&directive.text[1..]).len();
+                    continue;
+                }
+                DirectiveKind::Title | DirectiveKind::Unknown => continue,
+                DirectiveKind::Include { path, selection }
+                | DirectiveKind::RustdocInclude { path, selection } => (path, Some(selection)),
+                DirectiveKind::Playground { path } => (path, None),
+            };
+            let rustdoc = matches!(directive.kind, DirectiveKind::RustdocInclude { .. });
+            match self.resolve(base, path, selection, rustdoc) {
+                Err(message) => {
+                    self.report(file, line, via, format!("`{}`: {message}", directive.text))
+                }
+                Ok(_) if depth >= MAX_INCLUDE_DEPTH => self.report(
+                    file,
+                    line,
+                    via,
+                    format!(
+                        "`{}`: includes nested more than {MAX_INCLUDE_DEPTH} deep \
+                         (an include cycle?); mdBook drops it",
+                        directive.text
+                    ),
+                ),
+                Ok(included) => {
+                    let mut via = via.to_vec();
+                    via.push(Via {
+                        file: file.to_path_buf(),
+                        line,
+                    });
+                    let source = Source {
+                        file: &included.file,
+                        text: &included.text,
+                        line_map: Some(&included.line_map),
+                        base: included.file.parent().unwrap_or(base),
+                    };
+                    self.check_text(&source, depth + 1, &via, literal);
+                }
+            }
+        }
+        for &offset in &scan.malformed {
+            let snippet: String = text[offset..]
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(60)
+                .collect();
+            self.report(
+                file,
+                line_of(offset),
+                via,
+                format!(
+                    "`{snippet}` is not a valid directive, so mdBook would leave it in the \
+                     page as text (expected `{{{{#include path}}}}`, `path:anchor` or \
+                     `path:N:M`; write `\\{{{{#include ...}}}}` to show it literally)"
+                ),
+            );
+        }
+    }
+
+    /// Read an include target and take the part mdBook would use.
+    /// `selection` is `None` for `{{#playground}}` (always the whole file).
+    fn resolve(
+        &self,
+        base: &Path,
+        path: &str,
+        selection: Option<Selection<'_>>,
+        rustdoc: bool,
+    ) -> Result<Included, String> {
+        let target = base.join(path);
+        let shown = self.show(&target);
+        if !target.exists() {
+            return Err(format!("{shown} does not exist"));
+        }
+        if !target.is_file() {
+            return Err(format!("{shown} is not a file"));
+        }
+        let content =
+            fs::read_to_string(&target).map_err(|err| format!("cannot read {shown}: {err}"))?;
+        let selection = selection.unwrap_or(Selection::Whole);
+        let lines = select_lines(&content, selection).map_err(|msg| format!("{shown}: {msg}"))?;
+        // A rustdoc_include keeps every line (the unselected ones hidden
+        // behind `# `), so all of them are scanned for nested directives.
+        let lines = if rustdoc {
+            (0..content.lines().count()).collect()
+        } else {
+            lines
+        };
+        let all: Vec<&str> = content.lines().collect();
+        let text = lines.iter().map(|&i| all[i]).collect::<Vec<_>>().join("\n");
+        Ok(Included {
+            file: target,
+            text,
+            line_map: lines.iter().map(|i| i + 1).collect(),
+        })
+    }
+
+    fn report(&mut self, file: &Path, line: usize, via: &[Via], mut message: String) {
+        for step in via.iter().rev() {
+            message.push_str(&format!(
+                "\n    (included from {}:{})",
+                self.show(&step.file),
+                step.line
+            ));
+        }
+        self.problems.push(Problem {
+            file: file.to_path_buf(),
+            line: Some(line),
+            message,
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Rendered output
+
+/// The HTML page(s) mdBook 0.5 writes a chapter to: `a/b.md` → `a/b.html`,
+/// and `README.md` (any case) → `index.html` (the `index` preprocessor).
+pub fn html_page_for(chapter: &Path) -> PathBuf {
+    let is_readme = chapter
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| s.eq_ignore_ascii_case("readme"));
+    let page = if is_readme {
+        chapter.with_file_name("index.md")
+    } else {
+        chapter.to_path_buf()
+    };
+    page.with_extension("html")
+}
+
+/// How many `{{#include`-like strings each rendered page may show as text
+/// (from escaped directives). Keys are paths relative to the build dir.
+/// `index.html` also holds a copy of the first chapter and `print.html` holds
+/// every chapter.
+pub fn allowed_literals(chapters: &[ChapterInfo]) -> HashMap<PathBuf, usize> {
+    let mut allowed: HashMap<PathBuf, usize> = HashMap::new();
+    for chapter in chapters {
+        *allowed.entry(html_page_for(&chapter.path)).or_default() += chapter.literal_directives;
+    }
+    if let Some(first) = chapters.first() {
+        *allowed.entry(PathBuf::from("index.html")).or_default() += first.literal_directives;
+    }
+    let total = chapters.iter().map(|c| c.literal_directives).sum();
+    allowed.insert(PathBuf::from("print.html"), total);
+    allowed
+}
+
+/// 1-based line numbers of unexpanded `{{#include`-like text in rendered HTML.
+pub fn unexpanded_lines(html: &str) -> Vec<usize> {
+    include_like_positions(html)
+        .into_iter()
+        .map(|at| html[..at].matches('\n').count() + 1)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Paths
+
+/// Resolve `.` and `..` without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` relative to `base` if it is under it, else the normalized path.
+pub fn display_path(path: &Path, base: &Path) -> String {
+    let path = normalize(path);
+    match path.strip_prefix(base) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        _ => path.display().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A scratch directory under the system temp dir, removed on drop.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new() -> TempDir {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let dir = std::env::temp_dir().join(format!(
+                "xtask-check-{}-{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            ));
+            let _ = fs::remove_dir_all(&dir);
+            fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+
+        fn write(&self, rel: &str, contents: &str) -> &Self {
+            let path = self.0.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, contents).unwrap();
+            self
+        }
+
+        fn check(&self) -> BookCheck {
+            check_book(&self.0.join("chapters"), &self.0)
+        }
+
+        /// Problems rendered as `file:line: message`, relative to the dir.
+        fn problems(&self) -> Vec<String> {
+            self.check()
+                .problems
+                .iter()
+                .map(|p| p.render(&self.0))
+                .collect()
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    const CODE: &str = "\
+use std::sync::Mutex;
+// ANCHOR: lock
+fn lock() {
+    // ANCHOR: inner
+    let _m = Mutex::new(0);
+    // ANCHOR_END: inner
+}
+// ANCHOR_END: lock
+// ANCHOR: unclosed
+fn tail() {}
+";
+
+    // --- SUMMARY.md -------------------------------------------------------
+
+    #[test]
+    fn summary_links_with_lines_titles_and_drafts() {
+        let summary = "\
+# Summary
+
+[Introduction](README.md)
+
+- [Mutex](mutex/README.md)
+    - [Poisoning](mutex/poison.md)
+- [Draft chapter]()
+
+---
+
+[Appendix: `[T]` slices](appendix%20a.md \"title\")
+";
+        let links = summary_links(summary);
+        let got: Vec<_> = links
+            .iter()
+            .map(|l| (l.line, l.title.as_str(), l.target.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (3, "Introduction", "README.md"),
+                (5, "Mutex", "mutex/README.md"),
+                (6, "Poisoning", "mutex/poison.md"),
+                (7, "Draft chapter", ""),
+                (11, "Appendix: `[T]` slices", "appendix a.md"),
+            ]
+        );
+    }
+
+    #[test]
+    fn summary_links_skip_html_comments() {
+        let summary = "\
+- [One](one.md)
+<!-- - [Hidden](hidden.md)
+- [Also hidden](hidden2.md) -->
+- [Two](two.md) <!-- [x](x.md) -->
+";
+        let targets: Vec<_> = summary_links(summary)
+            .into_iter()
+            .map(|l| (l.line, l.target))
+            .collect();
+        assert_eq!(
+            targets,
+            [(1, "one.md".to_string()), (4, "two.md".to_string())]
+        );
+    }
+
+    #[test]
+    fn summary_link_with_angle_brackets_and_parens() {
+        let links = summary_links("- [A](<dir/a b.md>)\n- [B](b_(2).md)\n");
+        assert_eq!(links[0].target, "dir/a b.md");
+        assert_eq!(links[1].target, "b_(2).md");
+    }
+
+    // --- directive scanning ------------------------------------------------
+
+    fn kinds(text: &str) -> Vec<DirectiveKind<'_>> {
+        scan_directives(text)
+            .directives
+            .into_iter()
+            .map(|d| d.kind)
+            .collect()
+    }
+
+    #[test]
+    fn parses_all_include_forms() {
+        let text = "{{#include a.rs}} {{#include b.rs:lock}} {{#include c.rs:2:5}}\n\
+                    {{ #rustdoc_include d.rs:3 }} {{#include e.rs:4:}} {{#include f.rs::7}}";
+        assert_eq!(
+            kinds(text),
+            [
+                DirectiveKind::Include {
+                    path: "a.rs",
+                    selection: Selection::Whole
+                },
+                DirectiveKind::Include {
+                    path: "b.rs",
+                    selection: Selection::Anchor("lock")
+                },
+                DirectiveKind::Include {
+                    path: "c.rs",
+                    selection: Selection::Lines {
+                        start: 1,
+                        end: Some(5)
+                    }
+                },
+                DirectiveKind::RustdocInclude {
+                    path: "d.rs",
+                    selection: Selection::Lines {
+                        start: 2,
+                        end: Some(3)
+                    }
+                },
+                DirectiveKind::Include {
+                    path: "e.rs",
+                    selection: Selection::Lines {
+                        start: 3,
+                        end: None
+                    }
+                },
+                DirectiveKind::Include {
+                    path: "f.rs",
+                    selection: Selection::Lines {
+                        start: 0,
+                        end: Some(7)
+                    }
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn parse_selection_matches_mdbook() {
+        assert_eq!(parse_selection(""), Selection::Whole);
+        assert_eq!(parse_selection(":"), Selection::Whole);
+        assert_eq!(parse_selection("name"), Selection::Anchor("name"));
+        assert_eq!(parse_selection("name:3"), Selection::Anchor("name"));
+        assert_eq!(
+            parse_selection("0"),
+            Selection::Lines {
+                start: 0,
+                end: Some(1)
+            }
+        );
+        assert_eq!(
+            parse_selection("3:x"),
+            Selection::Lines {
+                start: 2,
+                end: None
+            }
+        );
+    }
+
+    #[test]
+    fn escaped_directives_are_not_includes() {
+        let scan = scan_directives(r"Write \{{#include missing.rs:nope}} to include.");
+        assert_eq!(scan.directives.len(), 1);
+        assert_eq!(scan.directives[0].kind, DirectiveKind::Escaped);
+        assert_eq!(scan.directives[0].text, r"\{{#include missing.rs:nope}}");
+        assert!(scan.malformed.is_empty());
+    }
+
+    #[test]
+    fn escape_runs_to_the_last_closing_braces_on_the_line() {
+        // mdBook's `\\\{\{\#.*\}\}` is greedy: the second directive on the
+        // line is swallowed by the escape and shown as text too.
+        let scan = scan_directives("\\{{#include a.rs}} and {{#include b.rs}}\n{{#include c.rs}}");
+        let got: Vec<_> = scan.directives.iter().map(|d| (d.kind, d.text)).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    DirectiveKind::Escaped,
+                    "\\{{#include a.rs}} and {{#include b.rs}}"
+                ),
+                (
+                    DirectiveKind::Include {
+                        path: "c.rs",
+                        selection: Selection::Whole
+                    },
+                    "{{#include c.rs}}"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn title_and_unknown_directives() {
+        assert_eq!(
+            kinds("{{#title Mutexes}} {{#foo bar}} {{#playground p.rs editable}}"),
+            [
+                DirectiveKind::Title,
+                DirectiveKind::Unknown,
+                DirectiveKind::Playground { path: "p.rs" }
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_includes_are_flagged() {
+        // No path; no space; a stray `}`; unterminated escape.
+        for text in [
+            "{{#include}}",
+            "{{#include }}",
+            "{{#include:a.rs}}",
+            "{{#include a}b.rs}}",
+            "\\{{#include a.rs",
+            "{{#foo {{#include a.rs}}",
+        ] {
+            let scan = scan_directives(text);
+            assert!(!scan.malformed.is_empty(), "not flagged: {text:?}");
+        }
+        // Not directives at all: leave them alone.
+        for text in [
+            "{{#included}}",
+            "{{ x }}",
+            "#include <stdio.h>",
+            "{{#if cond}}",
+        ] {
+            assert!(
+                scan_directives(text).malformed.is_empty(),
+                "flagged: {text:?}"
+            );
+        }
+    }
+
+    // --- anchors ----------------------------------------------------------
+
+    #[test]
+    fn anchored_lines_like_mdbook() {
+        // Lines 2..=6 (0-based) minus the nested marker lines 3 and 5.
+        assert_eq!(anchored_lines(CODE, "lock"), Ok(vec![2, 4, 6]));
+        assert_eq!(anchored_lines(CODE, "inner"), Ok(vec![4]));
+        assert_eq!(anchored_lines(CODE, "missing"), Err(AnchorError::NoStart));
+        assert_eq!(
+            anchored_lines(CODE, "unclosed"),
+            Err(AnchorError::NoEnd { start_line: 9 })
+        );
+        // An END before its START does not count.
+        assert_eq!(
+            anchored_lines("// ANCHOR_END: a\n// ANCHOR: a\nx\n", "a"),
+            Err(AnchorError::NoEnd { start_line: 2 })
+        );
+        // Anchor names are whole words: `lock` is not `lock_all`.
+        assert_eq!(
+            anchored_lines("// ANCHOR: lock_all\nx\n// ANCHOR_END: lock_all\n", "lock"),
+            Err(AnchorError::NoStart)
+        );
+    }
+
+    // --- whole books on disk --------------------------------------------
+
+    fn good_book() -> TempDir {
+        let dir = TempDir::new();
+        dir.write(
+            "chapters/SUMMARY.md",
+            "# Summary\n\n[Intro](README.md)\n\n- [Mutex](mutex.md)\n- [Later]()\n",
+        )
+        .write(
+            "chapters/README.md",
+            "# Intro\n\nShow it literally: `\\{{#include file.rs}}`\n",
+        )
+        .write(
+            "chapters/mutex.md",
+            "# Mutex\n\n```rust\n{{#include ../src/code.rs:lock}}\n```\n\n\
+             ```rust\n{{#rustdoc_include ../src/code.rs:inner}}\n```\n\n\
+             {{#include parts/note.md}}\n\n```rust\n{{#include ../src/code.rs:2:4}}\n```\n",
+        )
+        .write(
+            "chapters/parts/note.md",
+            "> [!NOTE]\n> See:\n\n```rust\n{{#include ../../src/code.rs:inner}}\n```\n",
+        )
+        .write("src/code.rs", CODE);
+        dir
+    }
+
+    #[test]
+    fn good_book_has_no_problems() {
+        let dir = good_book();
+        let check = dir.check();
+        assert_eq!(check.problems, []);
+        assert_eq!(
+            check.chapters,
+            [
+                ChapterInfo {
+                    path: "README.md".into(),
+                    literal_directives: 1
+                },
+                ChapterInfo {
+                    path: "mutex.md".into(),
+                    literal_directives: 0
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_summary() {
+        let dir = TempDir::new();
+        dir.write("chapters/intro.md", "# Hi\n");
+        let problems = dir.problems();
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].starts_with("chapters/SUMMARY.md: cannot read the table of contents"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn missing_chapter_names_summary_line() {
+        let dir = good_book();
+        dir.write(
+            "chapters/SUMMARY.md",
+            "# Summary\n\n- [Mutex](mutex.md)\n- [Condvar](condvar.md)\n- [Mutex again](mutex.md)\n",
+        );
+        assert_eq!(
+            dir.problems(),
+            [
+                "chapters/SUMMARY.md:4: chapter \"Condvar\" links to `condvar.md`, \
+                 but chapters/condvar.md does not exist",
+                "chapters/SUMMARY.md:5: `mutex.md` is listed twice (first on line 3); \
+                 mdBook refuses duplicate chapters",
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_include_path_names_chapter_line() {
+        let dir = good_book();
+        dir.write(
+            "chapters/mutex.md",
+            "# Mutex\n\n```rust\n{{#include ../src/nope.rs}}\n```\n",
+        );
+        assert_eq!(
+            dir.problems(),
+            ["chapters/mutex.md:4: `{{#include ../src/nope.rs}}`: src/nope.rs does not exist"]
+        );
+    }
+
+    #[test]
+    fn include_of_a_directory_is_reported() {
+        let dir = good_book();
+        dir.write("chapters/mutex.md", "{{#include ../src}}\n");
+        assert_eq!(
+            dir.problems(),
+            ["chapters/mutex.md:1: `{{#include ../src}}`: src is not a file"]
+        );
+    }
+
+    #[test]
+    fn missing_and_unclosed_anchors() {
+        let dir = good_book();
+        dir.write(
+            "chapters/mutex.md",
+            "{{#include ../src/code.rs:nope}}\n{{#rustdoc_include ../src/code.rs:unclosed}}\n",
+        );
+        assert_eq!(
+            dir.problems(),
+            [
+                "chapters/mutex.md:1: `{{#include ../src/code.rs:nope}}`: src/code.rs: \
+                 anchor `nope` not found: no line contains `ANCHOR: nope`",
+                "chapters/mutex.md:2: `{{#rustdoc_include ../src/code.rs:unclosed}}`: \
+                 src/code.rs: anchor `unclosed` is never closed: `ANCHOR: unclosed` is on \
+                 line 9 but no `ANCHOR_END: unclosed` follows it",
+            ]
+        );
+    }
+
+    #[test]
+    fn line_range_past_the_end() {
+        let dir = good_book();
+        dir.write(
+            "chapters/mutex.md",
+            "x\n{{#include ../src/code.rs:40:50}}\n",
+        );
+        assert_eq!(
+            dir.problems(),
+            [
+                "chapters/mutex.md:2: `{{#include ../src/code.rs:40:50}}`: src/code.rs: \
+                 that line range selects no lines (the file has 10 lines)"
+            ]
+        );
+    }
+
+    #[test]
+    fn problems_inside_included_files_point_at_them() {
+        let dir = good_book();
+        dir.write(
+            "chapters/parts/note.md",
+            "# Note\n<!-- ANCHOR: body -->\ntext\n{{#include ../../src/code.rs:gone}}\n<!-- ANCHOR_END: body -->\n",
+        );
+        dir.write(
+            "chapters/mutex.md",
+            "# Mutex\n\n{{#include parts/note.md:body}}\n",
+        );
+        assert_eq!(
+            dir.problems(),
+            [
+                "chapters/parts/note.md:4: `{{#include ../../src/code.rs:gone}}`: src/code.rs: \
+                 anchor `gone` not found: no line contains `ANCHOR: gone`\n    \
+                 (included from chapters/mutex.md:3)"
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_included_part_is_scanned() {
+        // The broken include is outside the anchored section, so mdBook
+        // never sees it.
+        let dir = good_book();
+        dir.write(
+            "chapters/parts/note.md",
+            "<!-- ANCHOR: body -->\nfine\n<!-- ANCHOR_END: body -->\n{{#include nope.rs}}\n",
+        );
+        dir.write("chapters/mutex.md", "{{#include parts/note.md:body}}\n");
+        assert_eq!(dir.problems(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn include_cycles_are_reported_once_at_the_limit() {
+        let dir = good_book();
+        dir.write("chapters/mutex.md", "{{#include loop.md}}\n");
+        dir.write("chapters/loop.md", "again\n{{#include loop.md}}\n");
+        let problems = dir.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with(
+            "chapters/loop.md:2: `{{#include loop.md}}`: includes nested more than 10 deep"
+        ));
+    }
+
+    #[test]
+    fn malformed_include_in_chapter() {
+        let dir = good_book();
+        dir.write("chapters/mutex.md", "# M\n\n{{#include}}\n");
+        let problems = dir.problems();
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].starts_with("chapters/mutex.md:3: `{{#include}}` is not a valid directive"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn byte_order_mark_is_ignored_and_lines_still_count_from_one() {
+        let dir = good_book();
+        dir.write("chapters/mutex.md", "\u{feff}{{#include nope.rs}}\n");
+        let problems = dir.problems();
+        assert!(
+            problems[0].starts_with("chapters/mutex.md:1: "),
+            "{problems:?}"
+        );
+    }
+
+    // --- rendered output ---------------------------------------------------
+
+    #[test]
+    fn html_pages_and_allowed_literals() {
+        assert_eq!(html_page_for(Path::new("a/b.md")), Path::new("a/b.html"));
+        assert_eq!(
+            html_page_for(Path::new("mutex/Readme.md")),
+            Path::new("mutex/index.html")
+        );
+        let chapters = [
+            ChapterInfo {
+                path: "intro.md".into(),
+                literal_directives: 2,
+            },
+            ChapterInfo {
+                path: "x/README.md".into(),
+                literal_directives: 1,
+            },
+            ChapterInfo {
+                path: "y.md".into(),
+                literal_directives: 0,
+            },
+        ];
+        let allowed = allowed_literals(&chapters);
+        assert_eq!(allowed[Path::new("intro.html")], 2);
+        assert_eq!(allowed[Path::new("index.html")], 2);
+        assert_eq!(allowed[Path::new("x/index.html")], 1);
+        assert_eq!(allowed[Path::new("y.html")], 0);
+        assert_eq!(allowed[Path::new("print.html")], 3);
+    }
+
+    #[test]
+    fn unexpanded_lines_in_html() {
+        let html = "<p>ok</p>\n<pre><code>{{#include ../src/x.rs:a}}\n</code></pre>\n\
+                    <p>{{ #rustdoc_include y.rs }}</p>{{#if x}}";
+        assert_eq!(unexpanded_lines(html), [2, 4]);
+    }
+
+    #[test]
+    fn display_paths() {
+        let base = Path::new("/w/main");
+        assert_eq!(
+            display_path(Path::new("/w/main/chapters/../src/a.rs"), base),
+            "src/a.rs"
+        );
+        assert_eq!(
+            display_path(Path::new("/w/other/a.rs"), base),
+            "/w/other/a.rs"
+        );
+        assert_eq!(normalize(Path::new("../a/./b/../c")), Path::new("../a/c"));
+    }
+}

@@ -1,0 +1,75 @@
+//! Project automation, run as `cargo xtask <subcommand>` (an alias in
+//! `.cargo/config.toml`). Only Rust is needed: mdBook is used as a library.
+//!
+//! To add a subcommand: add a module with a `run(&[String]) -> Result<(),
+//! Failure>` function, a match arm in `main`, and a line in `USAGE`.
+
+mod book;
+mod log;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage: cargo xtask <SUBCOMMAND> [OPTIONS]
+
+Subcommands:
+  book    Check the book sources, then render the book (book.toml) into its
+          build dir (book/). Fails, naming file and line, on a chapter
+          missing from SUMMARY.md or a broken {{#include}} / anchor.
+  help    Show this message.
+
+Options for `book`:
+  --root <DIR>       Book root holding book.toml [default: the workspace root]
+  --deny-warnings    Also fail if mdBook logs any warning
+  -v, --verbose      Show mdBook's info-level log too
+";
+
+/// Why a subcommand did not succeed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad command line: print the message and the usage, exit 2.
+    Usage(String),
+    /// The task failed: print the message, exit 1.
+    Failed(String),
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("book") => book::run(&args[1..]),
+        Some("help" | "-h" | "--help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(Failure::Usage(format!("unknown subcommand `{other}`"))),
+        None => Err(Failure::Usage("no subcommand given".to_string())),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}\n");
+            eprint!("{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Failed(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root, from any working directory: the parent of this
+/// package's directory (known at compile time), or, if the tree has moved
+/// since xtask was built, the nearest ancestor of the current directory that
+/// holds `marker` (e.g. `book.toml`).
+pub fn workspace_root(marker: &str) -> Option<PathBuf> {
+    let from_build = Path::new(env!("CARGO_MANIFEST_DIR")).parent();
+    if let Some(root) = from_build.filter(|root| root.join(marker).is_file()) {
+        return Some(root.to_path_buf());
+    }
+    let cwd = std::env::current_dir().ok()?;
+    cwd.ancestors()
+        .find(|dir| dir.join(marker).is_file())
+        .map(Path::to_path_buf)
+}
