@@ -16,7 +16,8 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::sync::Barrier;
+use std::hint;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use syncbook::Value;
@@ -39,13 +40,18 @@ fn arg(n: usize, default: usize) -> usize {
 /// value; returns the final value.
 fn run(increment: fn(&Value<i32>), k: usize) -> i32 {
     let v = Value::<i32>::new(0);
-    // Start the threads' loops together, so that they overlap even when `k`
-    // is small next to the cost of spawning a thread.
-    let start = Barrier::new(THREADS);
+    // A spinning start gate: each thread waits, awake, until all are ready,
+    // so that their loops overlap even when `k` is small. (A blocking gate
+    // such as `std::sync::Barrier` wakes the sleeper so late that the other
+    // thread is often done before it starts.)
+    let ready = AtomicUsize::new(0);
     thread::scope(|s| {
         for _ in 0..THREADS {
             s.spawn(|| {
-                start.wait();
+                ready.fetch_add(1, Ordering::Relaxed);
+                while ready.load(Ordering::Relaxed) < THREADS {
+                    hint::spin_loop();
+                }
                 for _ in 0..k {
                     increment(&v);
                 }
@@ -55,9 +61,9 @@ fn run(increment: fn(&Value<i32>), k: usize) -> i32 {
     v.get()
 }
 
-/// Prints `finals` as a histogram: one row per value if there are few
-/// distinct values, else about `MAX_ROWS` equal ranges from the least to the
-/// greatest.
+/// Prints `finals` as a histogram: one row per value if there are at most
+/// `MAX_ROWS` distinct values, else about `MAX_ROWS` ranges of a round width
+/// (1, 2 or 5 times a power of ten), empty ones included.
 fn histogram(finals: &[i32]) {
     let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
     for &f in finals {
@@ -66,24 +72,26 @@ fn histogram(finals: &[i32]) {
     let rows: Vec<(String, usize)> = if counts.len() <= MAX_ROWS {
         counts.iter().map(|(v, &c)| (v.to_string(), c)).collect()
     } else {
-        let (lo, hi) = (
-            *counts.first_key_value().unwrap().0,
-            *counts.last_key_value().unwrap().0,
-        );
-        let width = (hi - lo) / MAX_ROWS as i32 + 1;
-        let mut buckets = vec![0; MAX_ROWS];
-        for (&v, &c) in &counts {
-            buckets[((v - lo) / width) as usize] += c;
-        }
-        buckets
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let from = lo + i as i32 * width;
+        let lo = *counts.keys().next().unwrap();
+        let hi = *counts.keys().next_back().unwrap();
+        let wanted = (hi.abs_diff(lo) + 1).div_ceil(MAX_ROWS as u32);
+        let width = (0..)
+            .flat_map(|e| [1, 2, 5].map(|m| m * 10u32.pow(e)))
+            .find(|&w| w >= wanted)
+            .unwrap() as i32;
+        let first = lo.div_euclid(width) * width;
+        (first..=hi)
+            .step_by(width as usize)
+            .map(|from| {
                 let to = (from + width - 1).min(hi);
-                (format!("{from}..={to}"), c)
+                let c = counts.range(from..=to).map(|(_, &c)| c).sum();
+                let label = if from == to {
+                    from.to_string()
+                } else {
+                    format!("{from}..={to}")
+                };
+                (label, c)
             })
-            .filter(|&(_, c)| c > 0)
             .collect()
     };
     let label_width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);

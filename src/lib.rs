@@ -21,6 +21,9 @@ pub mod lock;
 pub mod spin;
 mod sync;
 pub mod trace;
+/// Why `counter += 1` on a shared integer does not compile in safe Rust:
+///
+#[doc = include_str!("../chapters/listings/shared_counter.md")]
 pub mod value;
 mod waitqueue;
 

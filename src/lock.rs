@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::error::ReleaseError;
-use crate::sync::{AtomicU8, Deadline, Ordering, hint};
+use crate::sync::{AtomicU8, Deadline, Ordering};
 use crate::waitqueue::WaitQueue;
 
 // ANCHOR: states
@@ -62,15 +62,6 @@ impl Default for Lock {
         Lock::new()
     }
 }
-
-/// How many times a thread checks a held lock before it parks. Parking costs
-/// a system call each way; a lock held for a few dozen instructions is often
-/// free again before that.
-#[cfg(not(feature = "loom"))]
-const SPINS: u32 = 100;
-/// Under loom spinning would only add interleavings: park at once.
-#[cfg(feature = "loom")]
-const SPINS: u32 = 0;
 
 impl Lock {
     /// A new, unlocked lock.
@@ -131,13 +122,7 @@ impl Lock {
     // ANCHOR: slow
     #[cold]
     fn acquire_slow(&self, deadline: Option<&Deadline>) -> bool {
-        // Spin a little while the lock is held by a thread that is running.
-        for _ in 0..SPINS {
-            if self.state.load(Ordering::Relaxed) != LOCKED {
-                break;
-            }
-            hint::spin_loop();
-        }
+        self.spin();
         // Under the wait queue's lock: mark the lock CONTENDED; if it was
         // free, it is ours. If not, we are queued before anyone can release
         // and look at the queue, so the release cannot miss us. Woken, we
@@ -146,6 +131,23 @@ impl Lock {
         self.waiters.wait_until(taken, deadline)
     }
     // ANCHOR_END: slow
+
+    /// Spins a little while the lock is held by a thread that is running
+    /// (`LOCKED`, nobody parked). Parking costs a system call each way; a
+    /// lock held for a few dozen instructions is often free before that.
+    #[cfg(not(feature = "loom"))]
+    fn spin(&self) {
+        for _ in 0..100 {
+            if self.state.load(Ordering::Relaxed) != LOCKED {
+                break;
+            }
+            std::hint::spin_loop();
+        }
+    }
+
+    /// Under loom spinning would only add interleavings: park at once.
+    #[cfg(feature = "loom")]
+    fn spin(&self) {}
 }
 
 /// Holds a [`Lock`] until dropped (Python's `with lock:` block).

@@ -11,19 +11,21 @@
 //! passed as soon as it has been checked once: the models then explore the
 //! "timed out" path as one more interleaving.
 
+// ANCHOR: switch
 #[cfg(not(feature = "loom"))]
 pub(crate) use std::{
     hint,
-    sync::atomic::{AtomicBool, AtomicU8, Ordering},
+    sync::atomic::{AtomicBool, AtomicI32, AtomicU8, Ordering},
     thread,
 };
 
 #[cfg(feature = "loom")]
 pub(crate) use loom::{
     hint,
-    sync::atomic::{AtomicBool, AtomicU8, Ordering},
+    sync::atomic::{AtomicBool, AtomicI32, AtomicU8, Ordering},
     thread,
 };
+// ANCHOR_END: switch
 
 #[cfg(feature = "loom")]
 pub(crate) use loom::cell::UnsafeCell;
@@ -71,6 +73,7 @@ mod std_cell {
         /// As dereferencing a `*mut T`: no other reference to the value may
         /// be alive while the returned one is.
         #[allow(unsafe_code)]
+        #[allow(clippy::mut_from_ref)] // mirrors loom's `MutPtr::deref`
         pub(crate) unsafe fn deref(&self) -> &mut T {
             // SAFETY: the caller promises exclusive access (see above).
             unsafe { &mut *self.0 }

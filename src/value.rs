@@ -121,7 +121,9 @@ impl<T> DerefMut for ValueGuard<'_, T> {
 
 impl<T> Drop for ValueGuard<'_, T> {
     fn drop(&mut self) {
-        drop(self.data.take());
+        // End the access (under loom: tell loom it ended) before the lock
+        // can pass to another thread.
+        self.data = None;
         let _ = self.lock.release();
     }
 }
@@ -236,7 +238,21 @@ pub fn locked_increment(v: &Value<i32>) {
 
 /// The third way to write `counter += 1` on shared data: no lock at all.
 pub mod naive {
-    use crate::sync::UnsafeCell;
+    use crate::sync::{AtomicI32, Ordering, UnsafeCell};
+    use crate::trace;
+
+    // ANCHOR: atomic
+    /// `counter += 1` on an atomic integer, written as a load and then a
+    /// store: each step is atomic, the pair is not. (`fetch_add` would be
+    /// the one-step fix, for a counter; a lock is the fix for anything
+    /// bigger.)
+    pub fn atomic_load_store_increment(counter: &AtomicI32) {
+        let x = counter.load(Ordering::SeqCst);
+        trace::step("load", x);
+        counter.store(x + 1, Ordering::SeqCst);
+        trace::step("store", x + 1);
+    }
+    // ANCHOR_END: atomic
 
     // ANCHOR: unlocked
     /// A shared cell with no lock: a data race waiting to happen. Safe Rust

@@ -46,6 +46,7 @@ impl WaitQueue {
         self.queue.with(f)
     }
 
+    // ANCHOR: wait_until
     /// Parks the calling thread until `ready()` returns `true` or the
     /// deadline passes; returns whether `ready()` did.
     ///
@@ -85,6 +86,8 @@ impl WaitQueue {
             }
         }
     }
+
+    // ANCHOR_END: wait_until
 
     /// Wakes up to `n` waiters, oldest first. Returns how many it woke.
     pub(crate) fn wake(&self, n: usize) -> usize {

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use syncbook::Lock;
 
+// ANCHOR: facts
 #[test]
 fn a_new_lock_is_unlocked_and_try_acquire_takes_it() {
     let lock = Lock::new();
@@ -118,6 +119,7 @@ fn the_guard_releases_on_normal_exit_and_on_panic() {
     assert!(!lock.locked(), "the panic released the lock");
     assert!(lock.try_acquire());
 }
+// ANCHOR_END: facts
 
 #[test]
 fn many_threads_count_exactly_under_the_lock() {
@@ -202,6 +204,7 @@ use syncbook_model::check::{for_book, leak, must_fail, outcomes, spawn, step_tab
 use syncbook_model::lock::naive::FlagLock;
 use syncbook_model::{ReleaseError, trace};
 
+// ANCHOR: critical
 /// The critical section every mutual-exclusion model runs: count ourselves
 /// in, let loom switch threads, check nobody else came in, count out.
 fn critical_section(inside: &AtomicUsize) {
@@ -210,6 +213,7 @@ fn critical_section(inside: &AtomicUsize) {
     assert_eq!(before, 0, "two threads inside the lock at once");
     inside.fetch_sub(1, Ordering::SeqCst);
 }
+// ANCHOR_END: critical
 
 // ANCHOR: model_flag
 #[test]
@@ -227,11 +231,16 @@ fn model_flag_lock_lets_two_threads_in() {
         lock.release();
         a.join().unwrap();
     });
-    assert!(failure.message.contains("two threads inside"), "{}", failure.message);
+    assert!(
+        failure.message.contains("two threads inside"),
+        "{}",
+        failure.message
+    );
     insta::assert_snapshot!("flag_lock_failure", for_book(&step_table(&failure.trace)));
 }
 // ANCHOR_END: model_flag
 
+// ANCHOR: mutex_fn
 /// `threads` threads (the model's own included) each take the lock
 /// `rounds` times; returns how many executions loom explored.
 fn mutual_exclusion(builder: &Builder, threads: usize, rounds: usize) -> usize {
@@ -260,6 +269,7 @@ fn mutual_exclusion(builder: &Builder, threads: usize, rounds: usize) -> usize {
     assert_eq!(found.values(), vec![false]);
     found.executions
 }
+// ANCHOR_END: mutex_fn
 
 // ANCHOR: model_mutex
 #[test]
@@ -330,10 +340,14 @@ fn model_releasing_an_unlocked_lock_is_an_error() {
         (mine.is_ok(), theirs.is_ok(), lock.locked())
     });
     // (main's release ok?, A's release ok?, locked at the end?)
-    assert_eq!(found.values(), vec![(false, true, false), (true, false, false)]);
+    assert_eq!(
+        found.values(),
+        vec![(false, true, false), (true, false, false)]
+    );
 }
 // ANCHOR_END: model_release
 
+// ANCHOR: model_timeout
 #[test]
 fn model_a_timed_out_acquire_leaves_the_lock_sane() {
     // Under loom a timed acquire may time out at any point it could park;
@@ -357,6 +371,7 @@ fn model_a_timed_out_acquire_leaves_the_lock_sane() {
     });
     assert_eq!(found.values(), vec![(false, false), (true, false)]);
 }
+// ANCHOR_END: model_timeout
 
 #[test]
 fn model_spin_lock_mutual_exclusion() {

@@ -68,6 +68,7 @@ fn array_get_set_len_to_vec() {
     assert_eq!(a.to_vec(), vec![2.0, 21.0, 4.0]);
 }
 
+// ANCHOR: array_errors
 #[test]
 fn array_index_out_of_range_is_an_error_and_changes_nothing() {
     let a = Array::new(vec![5i32, 6]);
@@ -83,6 +84,7 @@ fn array_index_out_of_range_is_an_error_and_changes_nothing() {
     assert!(empty.is_empty());
     assert!(empty.get(0).is_err());
 }
+// ANCHOR_END: array_errors
 
 #[test]
 fn array_locked_updates_from_threads_are_exact() {
@@ -109,6 +111,7 @@ use loom::model::Builder;
 use syncbook_model::check::{for_book, leak, must_fail, outcomes, spawn, step_table};
 use syncbook_model::value as model_value;
 
+// ANCHOR: two_threads
 /// Two threads, `A` and the model's own `main`, each increment a shared
 /// `Value` (starting at 0) twice with `inc`; the result is the final value.
 fn two_threads_twice(inc: fn(&model_value::Value<i32>)) -> i32 {
@@ -122,6 +125,7 @@ fn two_threads_twice(inc: fn(&model_value::Value<i32>)) -> i32 {
     a.join().unwrap();
     v.get()
 }
+// ANCHOR_END: two_threads
 
 // ANCHOR: model_racy
 #[test]
@@ -146,7 +150,10 @@ fn model_racy_increment_full_exploration() {
         two_threads_twice(model_value::racy_increment)
     });
     assert_eq!(found.values(), vec![2, 3, 4]);
-    insta::assert_snapshot!("racy_outcomes_full", for_book(&found.report("final values")));
+    insta::assert_snapshot!(
+        "racy_outcomes_full",
+        for_book(&found.report("final values"))
+    );
 }
 
 // ANCHOR: model_locked
@@ -156,10 +163,7 @@ fn model_locked_increment_is_exact() {
         two_threads_twice(model_value::locked_increment)
     });
     assert_eq!(found.values(), vec![4]);
-    insta::assert_snapshot!(
-        "locked_outcomes",
-        for_book(&found.report("final values"))
-    );
+    insta::assert_snapshot!("locked_outcomes", for_book(&found.report("final values")));
 }
 // ANCHOR_END: model_locked
 
@@ -184,3 +188,18 @@ fn model_unlocked_cell_is_a_data_race() {
     insta::assert_snapshot!("unlocked_race", for_book(first_line));
 }
 // ANCHOR_END: model_unlocked
+
+#[test]
+fn model_atomic_load_then_store_can_lose_updates() {
+    let found = outcomes(&Builder::new(), || {
+        let counter = leak(loom::sync::atomic::AtomicI32::new(0));
+        let a = spawn("A", move || {
+            model_value::naive::atomic_load_store_increment(counter)
+        });
+        model_value::naive::atomic_load_store_increment(counter);
+        a.join().unwrap();
+        counter.load(std::sync::atomic::Ordering::SeqCst)
+    });
+    assert_eq!(found.values(), vec![1, 2]);
+    insta::assert_snapshot!("atomic_outcomes", for_book(&found.report("final values")));
+}

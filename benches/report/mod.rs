@@ -1,0 +1,357 @@
+//! Turns criterion's own results into `bench-results/<chapter>.md`, one
+//! Markdown table per benchmark group, for the chapters' "how fast is it?"
+//! sections. Shared by every chapter's bench: `mod report;`.
+//!
+//! It measures nothing itself. Criterion writes its estimates for each
+//! benchmark to `<criterion dir>/<group>/<function>/new/estimates.json`; this
+//! reads the median from there, for the benchmarks that this run of the bench
+//! measured. If one of them was not measured (a filter skipped it, or the run
+//! was `--test`, `--list`, `--profile-time`), it writes nothing and says so,
+//! rather than mixing in old numbers.
+//!
+//! ```ignore
+//! mod report;
+//!
+//! fn main() {
+//!     let run = report::Run::start();
+//!     benches(); // the `criterion_group!`s, built on `report::criterion()`
+//!     report::criterion().configure_from_args().final_summary();
+//!     run.write_markdown("lock", GROUPS, &["parking_lot Mutex", "std Mutex"]);
+//! }
+//! ```
+
+// Each chapter's bench uses what it needs of this module.
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use criterion::Criterion;
+
+/// One benchmark group, as it goes in the report.
+pub struct Group<'a> {
+    /// The group's name, as given to `Criterion::benchmark_group`.
+    pub id: &'a str,
+    /// One line under the group's heading: what one "operation" is.
+    pub note: &'a str,
+    /// The group's benchmark functions, in the order of the table's rows.
+    pub functions: &'a [&'a str],
+}
+
+/// Where criterion keeps its results, found as criterion finds it (except
+/// that criterion asks `cargo metadata` where it is not told). Give it to
+/// criterion too, with [`criterion()`], so the two cannot disagree.
+pub fn criterion_dir() -> PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        PathBuf::from(home)
+    } else if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        Path::new(&target).join("criterion")
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("target")
+            .join("criterion")
+    }
+}
+
+/// `Criterion::default()`, writing its results where the report reads them.
+pub fn criterion() -> Criterion {
+    Criterion::default().output_directory(&criterion_dir())
+}
+
+/// One run of a chapter's bench: remembers when it started, so that only
+/// results written since then go in the report.
+pub struct Run {
+    started: SystemTime,
+}
+
+impl Run {
+    /// Call first thing in `main`, before any benchmark runs.
+    pub fn start() -> Self {
+        Run {
+            started: SystemTime::now(),
+        }
+    }
+
+    /// Writes `bench-results/<chapter>.md` if this run measured every
+    /// function of every group; prints where, or why not. Each table shows
+    /// each function's median time per iteration and its ratio to each of
+    /// `baselines` (function names, looked up in the same group).
+    pub fn write_markdown(&self, chapter: &str, groups: &[Group<'_>], baselines: &[&str]) {
+        let dir = criterion_dir();
+        let mut medians = Vec::new();
+        for group in groups {
+            let mut row = Vec::new();
+            for function in group.functions {
+                match self.median_ns(&dir, group.id, function) {
+                    Ok(ns) => row.push(ns),
+                    Err(why) => {
+                        println!("report: bench-results/{chapter}.md not written: {why}");
+                        return;
+                    }
+                }
+            }
+            medians.push(row);
+        }
+
+        let text = markdown(chapter, groups, &medians, baselines);
+        let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench-results");
+        let path = out_dir.join(format!("{chapter}.md"));
+        match std::fs::create_dir_all(&out_dir).and_then(|()| std::fs::write(&path, text)) {
+            Ok(()) => println!("report: wrote {}", path.display()),
+            Err(e) => println!("report: could not write {}: {e}", path.display()),
+        }
+    }
+
+    /// The median time per iteration, in ns, of `group/function`, if this
+    /// run measured it.
+    fn median_ns(&self, dir: &Path, group: &str, function: &str) -> Result<f64, String> {
+        let path = dir
+            .join(filename_safe(group))
+            .join(filename_safe(function))
+            .join("new")
+            .join("estimates.json");
+        let missing = |what: &str| format!("{what} for {group}/{function} ({})", path.display());
+        let modified = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .map_err(|_| missing("no estimates"))?;
+        // Whole seconds: some file systems keep no finer modification times.
+        if secs(modified) < secs(self.started) {
+            return Err(missing("no estimates from this run (filtered?)"));
+        }
+        let json = std::fs::read_to_string(&path).map_err(|e| missing(&e.to_string()))?;
+        json_field(&json, "median")
+            .and_then(|median| json_field(median, "point_estimate"))
+            .and_then(|x| x.parse::<f64>().ok())
+            .filter(|x| x.is_finite() && *x > 0.0)
+            .ok_or_else(|| missing("no median in the estimates"))
+    }
+}
+
+fn secs(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs()
+}
+
+fn markdown(
+    chapter: &str,
+    groups: &[Group<'_>],
+    medians: &[Vec<f64>],
+    baselines: &[&str],
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# Benchmarks: {chapter}\n");
+    let _ = writeln!(
+        s,
+        "Measured on {}, {}. Written by `cargo bench --bench {chapter}`: \
+         criterion's median time per iteration; ratios are to the baseline's \
+         median in the same table (above 1 is slower).",
+        machine(),
+        today_utc()
+    );
+    for (group, times) in groups.iter().zip(medians) {
+        let _ = writeln!(s, "\n## {}\n", group.id);
+        if !group.note.is_empty() {
+            let _ = writeln!(s, "{}\n", group.note);
+        }
+        let _ = write!(s, "| implementation | median (ns) |");
+        for b in baselines {
+            let _ = write!(s, " vs {b} |");
+        }
+        let _ = write!(s, "\n|---|---:|");
+        for _ in baselines {
+            let _ = write!(s, "---:|");
+        }
+        s.push('\n');
+        let base_times: Vec<Option<f64>> = baselines
+            .iter()
+            .map(|b| {
+                let i = group.functions.iter().position(|f| f == b)?;
+                Some(times[i])
+            })
+            .collect();
+        for (function, &ns) in group.functions.iter().zip(times) {
+            let _ = write!(s, "| {function} | {} |", format_ns(ns));
+            for base in &base_times {
+                match base {
+                    Some(base) => {
+                        let _ = write!(s, " {:.2}x |", ns / base);
+                    }
+                    None => s.push_str(" – |"),
+                }
+            }
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// Three significant figures, at most two decimals: "12.3", "1.05", "3456".
+fn format_ns(ns: f64) -> String {
+    let decimals = if ns >= 100.0 {
+        0
+    } else if ns >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{ns:.decimals$}")
+}
+
+/// "2 cores (x86_64 linux, Intel(R) Xeon(R) ...)".
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let plural = if cores == 1 { "" } else { "s" };
+    let mut s = format!(
+        "{cores} core{plural} ({} {}",
+        std::env::consts::ARCH,
+        std::env::consts::OS
+    );
+    // Linux only; elsewhere the model is simply left out.
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, m)| m.split_whitespace().collect::<Vec<_>>().join(" "))
+        })
+        .filter(|m| !m.is_empty());
+    if let Some(model) = model {
+        let _ = write!(s, ", {model}");
+    }
+    s.push(')');
+    s
+}
+
+/// "2025-11-23 UTC", from the system clock (days to civil date, after
+/// Howard Hinnant's `civil_from_days`).
+fn today_utc() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_secs();
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} UTC")
+}
+
+/// The directory name criterion gives a group or function name (its
+/// `make_filename_safe`, criterion 0.8).
+fn filename_safe(name: &str) -> String {
+    const MAX_LEN: usize = 64;
+    let mut s = name.replace(
+        &['?', '"', '/', '\\', '*', '<', '>', ':', '|', '^'][..],
+        "_",
+    );
+    let mut end = s.len().min(MAX_LEN);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+    if cfg!(windows) {
+        s = s.trim_end().to_lowercase();
+    }
+    s
+}
+
+// A minimal JSON reader: just enough to pick one field out of an object
+// without a JSON crate. It walks the object's members at the top level,
+// stepping over nested values whole, so `"median"` is never confused with
+// `"median_abs_dev"` or with a `"median"` nested deeper.
+
+/// The text of the value of `key` in the JSON object `json`.
+fn json_field<'a>(json: &'a str, key: &str) -> Option<&'a str> {
+    let b = json.as_bytes();
+    let mut i = skip_ws(b, 0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    loop {
+        i = skip_ws(b, i);
+        match b.get(i)? {
+            b',' => {
+                i += 1;
+                continue;
+            }
+            b'"' => {}
+            _ => return None, // `}` (not found) or not JSON
+        }
+        let key_end = skip_string(b, i)?;
+        let this_key = &json[i + 1..key_end - 1];
+        i = skip_ws(b, key_end);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        let start = skip_ws(b, i + 1);
+        let end = skip_value(b, start)?;
+        if this_key == key {
+            return Some(&json[start..end]);
+        }
+        i = end;
+    }
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+/// From the opening quote at `i` to just past the closing one.
+fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
+    i += 1;
+    loop {
+        match b.get(i)? {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+}
+
+/// From the start of a value at `i` to just past its end.
+fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
+    match b.get(i)? {
+        b'"' => skip_string(b, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            loop {
+                match b.get(i)? {
+                    b'"' => {
+                        i = skip_string(b, i)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+        _ => {
+            // A number, `true`, `false` or `null`.
+            let start = i;
+            while b
+                .get(i)
+                .is_some_and(|c| !matches!(c, b',' | b'}' | b']') && !c.is_ascii_whitespace())
+            {
+                i += 1;
+            }
+            (i > start).then_some(i)
+        }
+    }
+}
