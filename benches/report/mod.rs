@@ -83,8 +83,8 @@ impl Run {
         for group in groups {
             let mut row = Vec::new();
             for function in group.functions {
-                match self.median_ns(&dir, group.id, function) {
-                    Ok(ns) => row.push(ns),
+                match self.median(&dir, group.id, function) {
+                    Ok(median) => row.push(median),
                     Err(why) => {
                         println!("report: bench-results/{chapter}.md not written: {why}");
                         return;
@@ -103,9 +103,9 @@ impl Run {
         }
     }
 
-    /// The median time per iteration, in ns, of `group/function`, if this
-    /// run measured it.
-    fn median_ns(&self, dir: &Path, group: &str, function: &str) -> Result<f64, String> {
+    /// The median time per iteration of `group/function`, if this run
+    /// measured it.
+    fn median(&self, dir: &Path, group: &str, function: &str) -> Result<Median, String> {
         let path = dir
             .join(filename_safe(group))
             .join(filename_safe(function))
@@ -117,15 +117,34 @@ impl Run {
             .map_err(|_| missing("no estimates"))?;
         // Whole seconds: some file systems keep no finer modification times.
         if secs(modified) < secs(self.started) {
-            return Err(missing("no estimates from this run (filtered?)"));
+            return Err(missing(
+                "not measured by this run (a filter, or --test, --list, --profile-time?)",
+            ));
         }
         let json = std::fs::read_to_string(&path).map_err(|e| missing(&e.to_string()))?;
-        json_field(&json, "median")
-            .and_then(|median| json_field(median, "point_estimate"))
-            .and_then(|x| x.parse::<f64>().ok())
-            .filter(|x| x.is_finite() && *x > 0.0)
-            .ok_or_else(|| missing("no median in the estimates"))
+        let median = json_field(&json, "median");
+        let ci = median.and_then(|m| json_field(m, "confidence_interval"));
+        let number = |obj: Option<&str>, key: &str| {
+            obj.and_then(|o| json_field(o, key))
+                .and_then(|x| x.parse::<f64>().ok())
+                .filter(|x| x.is_finite() && *x > 0.0)
+                .ok_or_else(|| missing(&format!("no median {key} in the estimates")))
+        };
+        Ok(Median {
+            ns: number(median, "point_estimate")?,
+            low: number(ci, "lower_bound")?,
+            high: number(ci, "upper_bound")?,
+        })
     }
+}
+
+/// Criterion's estimate of a benchmark's median time per iteration, in ns,
+/// with its 95% confidence interval.
+#[derive(Clone, Copy)]
+struct Median {
+    ns: f64,
+    low: f64,
+    high: f64,
 }
 
 fn secs(t: SystemTime) -> u64 {
@@ -135,7 +154,7 @@ fn secs(t: SystemTime) -> u64 {
 fn markdown(
     chapter: &str,
     groups: &[Group<'_>],
-    medians: &[Vec<f64>],
+    medians: &[Vec<Median>],
     baselines: &[&str],
 ) -> String {
     let mut s = String::new();
@@ -143,8 +162,9 @@ fn markdown(
     let _ = writeln!(
         s,
         "Measured on {}, {}. Written by `cargo bench --bench {chapter}`: \
-         criterion's median time per iteration; ratios are to the baseline's \
-         median in the same table (above 1 is slower).",
+         criterion's median time per iteration and its 95% confidence \
+         interval; ratios are of medians, to the baseline's in the same \
+         table (above 1 is slower).",
         machine(),
         today_utc()
     );
@@ -153,11 +173,11 @@ fn markdown(
         if !group.note.is_empty() {
             let _ = writeln!(s, "{}\n", group.note);
         }
-        let _ = write!(s, "| implementation | median (ns) |");
+        let _ = write!(s, "| implementation | median (ns) | 95% CI (ns) |");
         for b in baselines {
             let _ = write!(s, " vs {b} |");
         }
-        let _ = write!(s, "\n|---|---:|");
+        let _ = write!(s, "\n|---|---:|---:|");
         for _ in baselines {
             let _ = write!(s, "---:|");
         }
@@ -166,15 +186,21 @@ fn markdown(
             .iter()
             .map(|b| {
                 let i = group.functions.iter().position(|f| f == b)?;
-                Some(times[i])
+                Some(times[i].ns)
             })
             .collect();
-        for (function, &ns) in group.functions.iter().zip(times) {
-            let _ = write!(s, "| {function} | {} |", format_ns(ns));
+        for (function, m) in group.functions.iter().zip(times) {
+            let _ = write!(
+                s,
+                "| {function} | {} | {}–{} |",
+                format_ns(m.ns),
+                format_ns(m.low),
+                format_ns(m.high)
+            );
             for base in &base_times {
                 match base {
                     Some(base) => {
-                        let _ = write!(s, " {:.2}x |", ns / base);
+                        let _ = write!(s, " {:.2}x |", m.ns / base);
                     }
                     None => s.push_str(" – |"),
                 }
@@ -197,9 +223,9 @@ fn format_ns(ns: f64) -> String {
     format!("{ns:.decimals$}")
 }
 
-/// "2 cores (x86_64 linux, Intel(R) Xeon(R) ...)".
+/// As `2 cores (x86_64 linux, AMD EPYC)`.
 fn machine() -> String {
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     let plural = if cores == 1 { "" } else { "s" };
     let mut s = format!(
         "{cores} core{plural} ({} {}",
@@ -223,14 +249,14 @@ fn machine() -> String {
     s
 }
 
-/// "2025-11-23 UTC", from the system clock (days to civil date, after
+/// As `2025-11-23 UTC`, from the system clock (days to civil date, after
 /// Howard Hinnant's `civil_from_days`).
 fn today_utc() -> String {
     let secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or(Duration::ZERO)
         .as_secs();
-    let z = (secs / 86_400) as i64 + 719_468;
+    let z = i64::try_from(secs / 86_400).unwrap_or(0) + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
     let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
