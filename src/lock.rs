@@ -122,7 +122,9 @@ impl Lock {
     // ANCHOR: slow
     #[cold]
     fn acquire_slow(&self, deadline: Option<&Deadline>) -> bool {
-        self.spin();
+        if self.spin() {
+            return true;
+        }
         // Under the wait queue's lock: mark the lock CONTENDED; if it was
         // free, it is ours. If not, we are queued before anyone can release
         // and look at the queue, so the release cannot miss us. Woken, we
@@ -132,22 +134,33 @@ impl Lock {
     }
     // ANCHOR_END: slow
 
-    /// Spins a little while the lock is held by a thread that is running
-    /// (`LOCKED`, nobody parked). Parking costs a system call each way; a
-    /// lock held for a few dozen instructions is often free before that.
+    /// Before parking, tries to take the lock a few more times: first
+    /// spinning (a lock is often held for only a few instructions), then
+    /// yielding the core (on a busy machine the holder may be waiting for
+    /// it). Parking costs a system call each way; this is cheaper when the
+    /// lock is passed back and forth quickly. Returns whether it got the lock.
     #[cfg(not(feature = "loom"))]
-    fn spin(&self) {
-        for _ in 0..100 {
-            if self.state.load(Ordering::Relaxed) != LOCKED {
-                break;
+    fn spin(&self) -> bool {
+        for round in 0..10 {
+            if self.state.load(Ordering::Relaxed) == UNLOCKED && self.try_acquire() {
+                return true;
             }
-            std::hint::spin_loop();
+            if round < 4 {
+                for _ in 0..(4 << round) {
+                    std::hint::spin_loop();
+                }
+            } else {
+                std::thread::yield_now();
+            }
         }
+        false
     }
 
     /// Under loom spinning would only add interleavings: park at once.
     #[cfg(feature = "loom")]
-    fn spin(&self) {}
+    fn spin(&self) -> bool {
+        false
+    }
 }
 
 /// Holds a [`Lock`] until dropped (Python's `with lock:` block).
