@@ -23,7 +23,7 @@ mod sync;
 pub mod trace;
 /// Why `counter += 1` on a shared integer does not compile in safe Rust:
 ///
-#[doc = include_str!("../chapters/listings/shared_counter.md")]
+#[doc = include_str!("listings/shared_counter.md")]
 pub mod value;
 mod waitqueue;
 
