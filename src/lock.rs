@@ -1,5 +1,5 @@
 //! `Lock`: Python's `threading.Lock`, built from one atomic state word and
-//! the crate's [`WaitQueue`] of parked threads.
+//! the crate's wait queue of parked threads (`src/waitqueue.rs`).
 
 use std::time::Duration;
 

@@ -110,12 +110,6 @@ impl WaitQueue {
         }
         woken.len()
     }
-
-    /// How many threads are queued right now.
-    #[allow(dead_code)]
-    pub(crate) fn len(&self) -> usize {
-        self.locked(|q| q.waiters.len())
-    }
 }
 
 impl Queue {
