@@ -20,12 +20,17 @@ use std::fmt;
 pub enum ReleaseError {
     /// The lock was not held by anyone.
     Unlocked,
+    /// An [`RLock`](crate::RLock) released by a thread that does not own it.
+    NotOwner,
 }
 
 impl fmt::Display for ReleaseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReleaseError::Unlocked => f.write_str("release of an unlocked lock"),
+            ReleaseError::NotOwner => {
+                f.write_str("release of an RLock that the calling thread does not own")
+            }
         }
     }
 }

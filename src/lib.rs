@@ -8,6 +8,8 @@
 //! |---|---|
 //! | `multiprocessing.Value`, `Array` | [`Value`], [`Array`] |
 //! | `threading.Lock` | [`Lock`] |
+//! | `threading.RLock` | [`RLock`] |
+//! | `threading.Condition`, `Event` | [`Condition`], [`Event`] |
 //!
 //! Every primitive is built from atomics, parking, and the crate's own lower
 //! primitives, imported through one switch (`sync.rs`) so that the same
@@ -16,8 +18,10 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod condition;
 mod error;
 pub mod lock;
+pub mod rlock;
 pub mod spin;
 mod sync;
 pub mod trace;
@@ -30,6 +34,8 @@ mod waitqueue;
 #[cfg(feature = "loom")]
 pub mod check;
 
+pub use condition::{Condition, ConditionGuard, Event};
 pub use error::{IndexError, ReleaseError};
 pub use lock::{Lock, LockGuard};
+pub use rlock::{RLock, RLockGuard};
 pub use value::{Array, ArrayGuard, Value, ValueGuard};

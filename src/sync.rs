@@ -15,14 +15,14 @@
 #[cfg(not(feature = "loom"))]
 pub(crate) use std::{
     hint,
-    sync::atomic::{AtomicBool, AtomicI32, AtomicU8, Ordering},
+    sync::atomic::{AtomicBool, AtomicI32, AtomicU8, AtomicUsize, Ordering},
     thread,
 };
 
 #[cfg(feature = "loom")]
 pub(crate) use loom::{
     hint,
-    sync::atomic::{AtomicBool, AtomicI32, AtomicU8, Ordering},
+    sync::atomic::{AtomicBool, AtomicI32, AtomicU8, AtomicUsize, Ordering},
     thread,
 };
 // ANCHOR_END: switch
@@ -174,4 +174,22 @@ impl<T> QueueLock<T> {
     pub(crate) fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
         f(&mut self.0.lock().unwrap())
     }
+}
+
+/// A number naming the calling thread, never 0, never reused by another
+/// thread (an RLock's owner). Under loom, one per model thread.
+pub(crate) fn thread_token() -> usize {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+    fn fresh() -> usize {
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+    #[cfg(not(feature = "loom"))]
+    std::thread_local! {
+        static TOKEN: usize = fresh();
+    }
+    #[cfg(feature = "loom")]
+    loom::thread_local! {
+        static TOKEN: usize = fresh();
+    }
+    TOKEN.with(|t| *t)
 }

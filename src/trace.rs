@@ -31,7 +31,7 @@ pub fn step(what: &str, value: impl std::fmt::Display) {
         let thread = loom::thread::current();
         r.borrow_mut().push(Step {
             thread: thread.name().unwrap_or("main").to_string(),
-            what: format!("{what} {value}"),
+            what: format!("{what} {value}").trim_end().to_string(),
         })
     });
     #[cfg(not(feature = "loom"))]

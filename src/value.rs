@@ -73,7 +73,7 @@ impl<T: Send> Value<T> {
     pub fn get_lock(&self) -> ValueGuard<'_, T> {
         self.lock.acquire();
         ValueGuard {
-            lock: &self.lock,
+            value: self,
             data: Some(self.data.get_mut()),
         }
     }
@@ -91,7 +91,7 @@ impl<T: Copy + Send + Default> Default for Value<T> {
 #[must_use = "the lock is released as soon as the guard is dropped"]
 #[derive(Debug)]
 pub struct ValueGuard<'a, T> {
-    lock: &'a Lock,
+    value: &'a Value<T>,
     /// `Some` until the guard is dropped; taken just before the release, so
     /// that (under loom) the access ends before another thread may begin.
     data: Option<MutPtr<T>>,
@@ -119,12 +119,33 @@ impl<T> DerefMut for ValueGuard<'_, T> {
     }
 }
 
+impl<'a, T> ValueGuard<'a, T> {
+    /// Lets go of the lock while `f` runs, and takes it back afterwards (a
+    /// condition's `wait`). The guard is again the only way to the data
+    /// once this returns.
+    pub(crate) fn unlocked<R>(&mut self, f: impl FnOnce() -> R) -> R {
+        // End the access (under loom: tell loom it ended) before the lock
+        // can pass to another thread.
+        self.data = None;
+        let _ = self.value.lock.release();
+        let result = f();
+        self.value.lock.acquire();
+        self.data = Some(self.value.data.get_mut());
+        result
+    }
+
+    /// The `Value` this guard holds the lock of.
+    pub(crate) fn value(&self) -> &'a Value<T> {
+        self.value
+    }
+}
+
 impl<T> Drop for ValueGuard<'_, T> {
     fn drop(&mut self) {
         // End the access (under loom: tell loom it ended) before the lock
         // can pass to another thread.
         self.data = None;
-        let _ = self.lock.release();
+        let _ = self.value.lock.release();
     }
 }
 

@@ -27,10 +27,14 @@ pub(crate) struct WaitQueue {
     queue: QueueLock<Queue>,
 }
 
+/// A waiter's place in the queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Ticket(u64);
+
 #[derive(Debug, Default)]
 struct Queue {
     next_ticket: u64,
-    waiters: VecDeque<(u64, thread::Thread)>,
+    waiters: VecDeque<(Ticket, thread::Thread)>,
 }
 
 impl WaitQueue {
@@ -60,34 +64,45 @@ impl WaitQueue {
         deadline: Option<&Deadline>,
     ) -> bool {
         let me = thread::current();
-        let mut ticket = None;
         loop {
-            let done = self.locked(|q| {
-                if ticket.is_some_and(|t| q.contains(t)) {
-                    return false; // not woken yet: a spurious unpark
-                }
-                if ready() {
-                    return true;
-                }
-                ticket = Some(q.push(me.clone()));
-                false
-            });
-            if done {
-                return true;
-            }
-            match deadline.map(Deadline::remaining) {
-                None => thread::park(),
-                Some(Some(left)) => park_timeout(left),
-                Some(None) => {
-                    // Out of time. Leave the queue; if a waker took us off it
-                    // already, the wake-up is ours: use it for one last try.
-                    return self.locked(|q| !ticket.is_some_and(|t| q.remove(t)) && ready());
-                }
+            let ticket = self.locked(|q| (!ready()).then(|| q.push(me.clone())));
+            match ticket {
+                None => return true,
+                Some(ticket) if !self.park(ticket, deadline) => return false,
+                Some(_) => {} // woken: check again
             }
         }
     }
-
     // ANCHOR_END: wait_until
+
+    /// Joins the queue without parking yet; [`park`](Self::park) waits for
+    /// the wake-up. For a caller that must register as a waiter *before* it
+    /// lets go of something (a condition's lock), so that a waker that takes
+    /// that thing after it cannot miss it.
+    pub(crate) fn enqueue(&self) -> Ticket {
+        let me = thread::current();
+        self.locked(|q| q.push(me))
+    }
+
+    // ANCHOR: park
+    /// Parks until a waker takes `ticket` off the queue (`true`), or the
+    /// deadline passes first (`false`, and the ticket has left the queue).
+    pub(crate) fn park(&self, ticket: Ticket, deadline: Option<&Deadline>) -> bool {
+        loop {
+            match deadline.map(Deadline::remaining) {
+                None => thread::park(),
+                Some(Some(left)) => park_timeout(left),
+                // Out of time: leave the queue, unless a waker already took
+                // us off it, in which case the wake-up counts.
+                Some(None) => return !self.locked(|q| q.remove(ticket)),
+            }
+            if !self.locked(|q| q.contains(ticket)) {
+                return true;
+            }
+            // Unparked by something else, or spuriously: wait again.
+        }
+    }
+    // ANCHOR_END: park
 
     /// Wakes up to `n` waiters, oldest first. Returns how many it woke.
     pub(crate) fn wake(&self, n: usize) -> usize {
@@ -110,21 +125,26 @@ impl WaitQueue {
         }
         woken.len()
     }
+
+    /// How many threads are queued right now.
+    pub(crate) fn len(&self) -> usize {
+        self.locked(|q| q.waiters.len())
+    }
 }
 
 impl Queue {
-    fn push(&mut self, waiter: thread::Thread) -> u64 {
-        let ticket = self.next_ticket;
+    fn push(&mut self, waiter: thread::Thread) -> Ticket {
+        let ticket = Ticket(self.next_ticket);
         self.next_ticket += 1;
         self.waiters.push_back((ticket, waiter));
         ticket
     }
 
-    fn contains(&self, ticket: u64) -> bool {
+    fn contains(&self, ticket: Ticket) -> bool {
         self.waiters.iter().any(|&(t, _)| t == ticket)
     }
 
-    fn remove(&mut self, ticket: u64) -> bool {
+    fn remove(&mut self, ticket: Ticket) -> bool {
         match self.waiters.iter().position(|&(t, _)| t == ticket) {
             Some(i) => {
                 self.waiters.remove(i);

@@ -1,0 +1,307 @@
+//! `Condition` and `Event`: Python's `threading.Condition` and
+//! `threading.Event`, built from the crate's [`Value`] (a `Lock` and the
+//! data it guards) and a wait queue with one entry, and one wake-up, per
+//! waiting thread.
+
+use std::time::Duration;
+
+use crate::sync::Deadline;
+use crate::trace;
+use crate::value::{Value, ValueGuard};
+use crate::waitqueue::WaitQueue;
+
+// ANCHOR: struct
+/// A condition variable with its own lock, as `threading.Condition()`.
+///
+/// In Python the state a condition is about lives somewhere else and the
+/// lock is only a convention. Here the condition owns the state (`T`, which
+/// is `()` for a bare condition): the guard is the only way to it, so the
+/// state cannot be read or changed without the lock.
+///
+/// Each `wait` queues the thread *before* it lets go of the lock, so a
+/// `notify` made under the lock after that cannot miss it; `notify(n)` wakes
+/// at most `n` of the threads waiting at that moment; a notify with nobody
+/// waiting is not remembered. There are no spurious wake-ups: `wait`
+/// returns only when notified.
+///
+/// ```
+/// use std::thread;
+/// use syncbook::Condition;
+///
+/// let box_ = Condition::with_value(None);
+/// thread::scope(|s| {
+///     s.spawn(|| {
+///         let mut slot = box_.guard();
+///         *slot = Some(42);
+///         box_.notify_all();
+///     });
+///     let mut slot = box_.guard();
+///     box_.wait_for(&mut slot, |s| s.is_some()); // while box is None: wait()
+///     assert_eq!(slot.take(), Some(42));
+/// });
+/// ```
+#[derive(Debug)]
+pub struct Condition<T = ()> {
+    state: Value<T>,
+    waiters: WaitQueue,
+}
+// ANCHOR_END: struct
+
+impl Condition<()> {
+    /// `threading.Condition()`: a condition with no state of its own.
+    pub fn new() -> Self {
+        Condition::with_value(())
+    }
+}
+
+impl Default for Condition<()> {
+    fn default() -> Self {
+        Condition::new()
+    }
+}
+
+impl<T: Send> Condition<T> {
+    /// A condition guarding `state`.
+    pub fn with_value(state: T) -> Self {
+        Condition {
+            state: Value::new(state),
+            waiters: WaitQueue::new(),
+        }
+    }
+
+    /// `with cond:`: takes the lock; the guard dereferences to the state
+    /// and releases the lock when dropped, panics included.
+    pub fn guard(&self) -> ConditionGuard<'_, T> {
+        ConditionGuard(self.state.get_lock())
+    }
+
+    // ANCHOR: wait
+    /// `cond.wait()`: lets go of the lock, sleeps until notified, and takes
+    /// the lock again before returning.
+    ///
+    /// # Panics
+    /// If `guard` belongs to another `Condition` (Python's "cannot wait on
+    /// un-acquired lock").
+    pub fn wait(&self, guard: &mut ConditionGuard<'_, T>) {
+        self.wait_until(guard, None);
+    }
+
+    /// `cond.wait(timeout)`: as `wait`, but gives up after `timeout`.
+    /// Returns `false` only if the time ran out before a notify.
+    pub fn wait_timeout(&self, guard: &mut ConditionGuard<'_, T>, timeout: Duration) -> bool {
+        self.wait_until(guard, Some(&Deadline::after(timeout)))
+    }
+
+    fn wait_until(&self, guard: &mut ConditionGuard<'_, T>, deadline: Option<&Deadline>) -> bool {
+        assert!(
+            std::ptr::eq(guard.0.value(), &self.state),
+            "Condition::wait with the guard of another Condition"
+        );
+        // Queued while we still hold the lock: a notifier needs the lock
+        // to change the state, so it comes after this and will see us.
+        let ticket = self.waiters.enqueue();
+        trace::step("waits", "");
+        let notified = guard.0.unlocked(|| self.waiters.park(ticket, deadline));
+        trace::step(if notified { "wakes" } else { "times out" }, "");
+        notified
+    }
+    // ANCHOR_END: wait
+
+    // ANCHOR: wait_for
+    /// `cond.wait_for(predicate)`: waits until `predicate(&state)` holds,
+    /// checking it under the lock, at once and after each wake-up.
+    pub fn wait_for(
+        &self,
+        guard: &mut ConditionGuard<'_, T>,
+        mut predicate: impl FnMut(&T) -> bool,
+    ) -> bool {
+        while !predicate(guard) {
+            self.wait(guard);
+        }
+        true
+    }
+
+    /// `cond.wait_for(predicate, timeout)`: as `wait_for`, with one total
+    /// deadline for all the waits (a wake-up does not renew it). Returns
+    /// the predicate's last value.
+    pub fn wait_for_timeout(
+        &self,
+        guard: &mut ConditionGuard<'_, T>,
+        mut predicate: impl FnMut(&T) -> bool,
+        timeout: Duration,
+    ) -> bool {
+        let deadline = Deadline::after(timeout);
+        while !predicate(guard) {
+            if !self.wait_until(guard, Some(&deadline)) {
+                return predicate(guard);
+            }
+        }
+        true
+    }
+    // ANCHOR_END: wait_for
+}
+
+impl<T> Condition<T> {
+    // ANCHOR: notify
+    /// `cond.notify(n)`: wakes at most `n` of the threads waiting now,
+    /// longest-waiting first. Python requires the lock to be held; here it
+    /// is allowed without, but only a notify made under the lock is sure
+    /// to come after the waiter's last look at the state.
+    pub fn notify(&self, n: usize) {
+        let woken = self.waiters.wake(n);
+        trace::step("notifies; threads woken:", woken);
+    }
+
+    /// `cond.notify_all()`: wakes every thread waiting now.
+    pub fn notify_all(&self) {
+        self.notify(usize::MAX);
+    }
+    // ANCHOR_END: notify
+
+    /// How many threads are in `wait` right now (not in Python's API; for
+    /// tests and demos that must know a thread has started waiting).
+    pub fn n_waiting(&self) -> usize {
+        self.waiters.len()
+    }
+}
+
+/// The lock of a [`Condition`], held; dereferences to its state.
+#[must_use = "the lock is released as soon as the guard is dropped"]
+#[derive(Debug)]
+pub struct ConditionGuard<'a, T>(ValueGuard<'a, T>);
+
+impl<T> std::ops::Deref for ConditionGuard<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for ConditionGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
+// ANCHOR: event
+/// A flag threads can wait for, as `threading.Event`: a `Condition` around
+/// a `bool`.
+///
+/// ```
+/// use std::thread;
+/// use syncbook::Event;
+///
+/// let start = Event::new();
+/// thread::scope(|s| {
+///     let worker = s.spawn(|| {
+///         start.wait(); // blocks until set
+///         "started"
+///     });
+///     start.set();
+///     assert_eq!(worker.join().unwrap(), "started");
+/// });
+/// assert!(start.is_set());
+/// ```
+#[derive(Debug)]
+pub struct Event {
+    flag: Condition<bool>,
+}
+
+impl Event {
+    /// `threading.Event()`: a new, unset event.
+    pub fn new() -> Self {
+        Event {
+            flag: Condition::with_value(false),
+        }
+    }
+
+    /// `ev.set()`: sets the flag and wakes every waiting thread.
+    pub fn set(&self) {
+        let mut flag = self.flag.guard();
+        *flag = true;
+        self.flag.notify_all();
+    }
+
+    /// `ev.clear()`: unsets the flag. Threads already woken by a `set`
+    /// still return from their `wait`.
+    pub fn clear(&self) {
+        *self.flag.guard() = false;
+    }
+
+    /// `ev.is_set()`
+    pub fn is_set(&self) -> bool {
+        *self.flag.guard()
+    }
+
+    /// `ev.wait()`: returns at once if set, else when a `set` wakes it
+    /// (even if the flag was cleared again since).
+    pub fn wait(&self) {
+        let mut flag = self.flag.guard();
+        if !*flag {
+            self.flag.wait(&mut flag); // no loop: being woken by set() is enough
+        }
+    }
+
+    /// `ev.wait(timeout)`: as `wait`; `false` if `timeout` passed first.
+    pub fn wait_timeout(&self, timeout: Duration) -> bool {
+        let mut flag = self.flag.guard();
+        *flag || self.flag.wait_timeout(&mut flag, timeout)
+    }
+
+    /// How many threads are in `wait` right now.
+    pub fn n_waiting(&self) -> usize {
+        self.flag.n_waiting()
+    }
+}
+
+impl Default for Event {
+    fn default() -> Self {
+        Event::new()
+    }
+}
+// ANCHOR_END: event
+
+/// A one-slot hand-off between threads, the chapter's example.
+pub mod handoff {
+    use super::Condition;
+    use crate::trace;
+
+    // ANCHOR: handoff
+    /// Puts `item` into the slot, waiting while it is full.
+    pub fn put(slot: &Condition<Option<i32>>, item: i32) {
+        let mut s = slot.guard();
+        slot.wait_for(&mut s, |s| s.is_none()); // while slot is full: wait
+        *s = Some(item);
+        trace::step("puts", item);
+        slot.notify_all();
+    }
+
+    /// Takes the item out of the slot, waiting while it is empty.
+    pub fn take(slot: &Condition<Option<i32>>) -> i32 {
+        let mut s = slot.guard();
+        slot.wait_for(&mut s, |s| s.is_some()); // while slot is empty: wait
+        let item = s.take().expect("the predicate said so");
+        trace::step("takes", item);
+        slot.notify_all();
+        item
+    }
+    // ANCHOR_END: handoff
+
+    // ANCHOR: naive
+    /// The lost wake-up: looks at the slot, lets go of the lock, and only
+    /// then takes it again to wait. A `put` and its `notify` can fall into
+    /// that gap, and then nobody will ever wake this thread.
+    pub fn take_checking_first(slot: &Condition<Option<i32>>) -> i32 {
+        let empty = slot.guard().is_none(); // look (lock taken and let go)
+        trace::step("looks; slot empty:", empty);
+        let mut s = slot.guard();
+        if empty {
+            slot.wait(&mut s); // wait for a notify that may have come already
+        }
+        let item = s.take().expect("woken by a put");
+        trace::step("takes", item);
+        item
+    }
+    // ANCHOR_END: naive
+}
