@@ -15,7 +15,7 @@ use std::fmt;
 /// assert_eq!(err, ReleaseError::Unlocked);
 /// assert_eq!(err.to_string(), "release of an unlocked lock");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum ReleaseError {
     /// The lock was not held by anyone.
