@@ -99,9 +99,11 @@ impl<T: Send> Condition<T> {
         );
         // Queued while we still hold the lock: a notifier needs the lock
         // to change the state, so it comes after this and will see us.
-        let ticket = self.waiters.enqueue();
+        let (ticket, signal) = self.waiters.enqueue();
         trace::step("waits", "");
-        let notified = guard.0.unlocked(|| self.waiters.park(ticket, deadline));
+        let notified = guard
+            .0
+            .unlocked(|| self.waiters.park(ticket, &signal, deadline));
         trace::step(if notified { "wakes" } else { "times out" }, "");
         notified
     }

@@ -174,6 +174,9 @@ impl Drop for LockGuard<'_> {
     fn drop(&mut self) {
         // Only fails if another thread released the lock under our feet
         // (Python allows that); the lock is then unlocked, as wanted.
+        if crate::sync::abandoning_model_execution() {
+            return;
+        }
         let _ = self.lock.release();
     }
 }

@@ -171,6 +171,9 @@ impl Drop for RLockGuard<'_> {
     fn drop(&mut self) {
         // The guard's thread owns the lock (guards are not `Send`), so
         // this release cannot fail.
+        if crate::sync::abandoning_model_execution() {
+            return;
+        }
         let _ = self.rlock.release();
     }
 }

@@ -86,16 +86,69 @@ pub(crate) use self::std_cell::MutPtr;
 #[cfg(feature = "loom")]
 pub(crate) use loom::cell::MutPtr;
 
-/// Block the calling thread until it is unparked or `timeout` has passed
-/// (or spuriously). Under loom: returns at once, like a spurious wake-up.
+/// How a waiting thread is woken: the waiter makes a `Signal`, leaves a
+/// clone of it in a wait queue and waits on it; a waker calls `wake` on the
+/// clone.
+///
+/// In the real build it is the thread's park/unpark token. In the model
+/// build it is a loom `Notify` made for this one wait: loom's own park
+/// token is lost when it is sent to a thread that is blocked on something
+/// else at that moment (a `Mutex`), which std's never is.
 #[cfg(not(feature = "loom"))]
-pub(crate) fn park_timeout(timeout: std::time::Duration) {
-    std::thread::park_timeout(timeout);
+#[derive(Clone, Debug)]
+pub(crate) struct Signal(std::thread::Thread);
+
+#[cfg(not(feature = "loom"))]
+impl Signal {
+    /// A signal that wakes the calling thread.
+    pub(crate) fn new() -> Self {
+        Signal(std::thread::current())
+    }
+
+    pub(crate) fn wake(&self) {
+        self.0.unpark();
+    }
+
+    /// Sleeps until woken (or spuriously).
+    pub(crate) fn wait(&self) {
+        std::thread::park();
+    }
+
+    /// Sleeps until woken, or `timeout` has passed (or spuriously).
+    pub(crate) fn wait_timeout(&self, timeout: std::time::Duration) {
+        std::thread::park_timeout(timeout);
+    }
 }
 
 #[cfg(feature = "loom")]
-pub(crate) fn park_timeout(_timeout: std::time::Duration) {
-    loom::thread::yield_now();
+#[derive(Clone)]
+pub(crate) struct Signal(std::sync::Arc<loom::sync::Notify>);
+
+#[cfg(feature = "loom")]
+impl std::fmt::Debug for Signal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Signal")
+    }
+}
+
+#[cfg(feature = "loom")]
+impl Signal {
+    pub(crate) fn new() -> Self {
+        Signal(std::sync::Arc::new(loom::sync::Notify::new()))
+    }
+
+    pub(crate) fn wake(&self) {
+        self.0.notify();
+    }
+
+    pub(crate) fn wait(&self) {
+        self.0.wait();
+    }
+
+    /// A timed wait may end at any moment: let the others run, and return.
+    pub(crate) fn wait_timeout(&self, _timeout: std::time::Duration) {
+        loom::thread::yield_now();
+    }
 }
 
 /// A point in time after which a timed wait gives up.
@@ -154,8 +207,9 @@ impl Deadline {
 /// In the ordinary build it is the crate's [`SpinLock`](crate::spin::SpinLock).
 /// In the model build it is loom's `Mutex`: loom explores a spin lock's
 /// retry loop one spin at a time, which multiplies every model that parks a
-/// thread (a two-thread, two-round lock model goes from 640 executions to
-/// 559,116), while it treats its own `Mutex` as one blocking step. The spin
+/// thread (a two-thread, two-round lock model went from 640 executions to
+/// 559,116 when measured), while it treats its own `Mutex` as one blocking
+/// step. The spin
 /// lock itself is proved on its own, in the Lock chapter's
 /// `model_spin_lock_mutual_exclusion`; the bigger models then rely on that.
 #[cfg(not(feature = "loom"))]
@@ -192,4 +246,13 @@ pub(crate) fn thread_token() -> usize {
         static TOKEN: usize = fresh();
     }
     TOKEN.with(|t| *t)
+}
+
+/// Whether a guard being dropped should skip its release: only in the model
+/// build, while a failing execution unwinds. loom aborts the whole test
+/// binary on any loom operation made during unwinding, and a failed
+/// execution is abandoned anyway. (In the real build guards always release,
+/// panics included.)
+pub(crate) fn abandoning_model_execution() -> bool {
+    cfg!(feature = "loom") && std::thread::panicking()
 }

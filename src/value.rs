@@ -142,6 +142,9 @@ impl<'a, T> ValueGuard<'a, T> {
 
 impl<T> Drop for ValueGuard<'_, T> {
     fn drop(&mut self) {
+        if crate::sync::abandoning_model_execution() {
+            return;
+        }
         // End the access (under loom: tell loom it ended) before the lock
         // can pass to another thread.
         self.data = None;

@@ -20,7 +20,7 @@
 
 use std::collections::VecDeque;
 
-use crate::sync::{Deadline, QueueLock, park_timeout, thread};
+use crate::sync::{Deadline, QueueLock, Signal};
 
 #[derive(Debug)]
 pub(crate) struct WaitQueue {
@@ -34,7 +34,7 @@ pub(crate) struct Ticket(u64);
 #[derive(Debug, Default)]
 struct Queue {
     next_ticket: u64,
-    waiters: VecDeque<(Ticket, thread::Thread)>,
+    waiters: VecDeque<(Ticket, Signal)>,
 }
 
 impl WaitQueue {
@@ -63,12 +63,12 @@ impl WaitQueue {
         mut ready: impl FnMut() -> bool,
         deadline: Option<&Deadline>,
     ) -> bool {
-        let me = thread::current();
+        let me = Signal::new();
         loop {
             let ticket = self.locked(|q| (!ready()).then(|| q.push(me.clone())));
             match ticket {
                 None => return true,
-                Some(ticket) if !self.park(ticket, deadline) => return false,
+                Some(ticket) if !self.park(ticket, &me, deadline) => return false,
                 Some(_) => {} // woken: check again
             }
         }
@@ -79,27 +79,30 @@ impl WaitQueue {
     /// the wake-up. For a caller that must register as a waiter *before* it
     /// lets go of something (a condition's lock), so that a waker that takes
     /// that thing after it cannot miss it.
-    pub(crate) fn enqueue(&self) -> Ticket {
-        let me = thread::current();
-        self.locked(|q| q.push(me))
+    pub(crate) fn enqueue(&self) -> (Ticket, Signal) {
+        let me = Signal::new();
+        let ticket = self.locked(|q| q.push(me.clone()));
+        (ticket, me)
     }
 
     // ANCHOR: park
     /// Parks until a waker takes `ticket` off the queue (`true`), or the
     /// deadline passes first (`false`, and the ticket has left the queue).
-    pub(crate) fn park(&self, ticket: Ticket, deadline: Option<&Deadline>) -> bool {
+    pub(crate) fn park(&self, ticket: Ticket, me: &Signal, deadline: Option<&Deadline>) -> bool {
         loop {
             match deadline.map(Deadline::remaining) {
-                None => thread::park(),
-                Some(Some(left)) => park_timeout(left),
+                None => me.wait(),
+                Some(Some(left)) => me.wait_timeout(left),
                 // Out of time: leave the queue, unless a waker already took
                 // us off it, in which case the wake-up counts.
                 Some(None) => return !self.locked(|q| q.remove(ticket)),
             }
+            // A waker takes the ticket off the queue before it signals, so a
+            // signal that came before the wait ends the wait at once.
             if !self.locked(|q| q.contains(ticket)) {
                 return true;
             }
-            // Unparked by something else, or spuriously: wait again.
+            // Woken by something else, or spuriously: wait again.
         }
     }
     // ANCHOR_END: park
@@ -110,7 +113,7 @@ impl WaitQueue {
             // The common case, without allocating.
             return match self.locked(|q| q.waiters.pop_front()) {
                 Some((_, waiter)) => {
-                    waiter.unpark();
+                    waiter.wake();
                     1
                 }
                 None => 0,
@@ -121,7 +124,7 @@ impl WaitQueue {
             q.waiters.drain(..k).collect()
         });
         for (_, waiter) in &woken {
-            waiter.unpark();
+            waiter.wake();
         }
         woken.len()
     }
@@ -133,7 +136,7 @@ impl WaitQueue {
 }
 
 impl Queue {
-    fn push(&mut self, waiter: thread::Thread) -> Ticket {
+    fn push(&mut self, waiter: Signal) -> Ticket {
         let ticket = Ticket(self.next_ticket);
         self.next_ticket += 1;
         self.waiters.push_back((ticket, waiter));

@@ -63,10 +63,11 @@ fn a_waiter_proceeds_only_after_the_last_release() {
     r.acquire();
     r.acquire();
     thread::scope(|s| {
-        assert!(!s
-            .spawn(|| r.acquire_timeout(Duration::from_millis(20)))
-            .join()
-            .unwrap());
+        assert!(
+            !s.spawn(|| r.acquire_timeout(Duration::from_millis(20)))
+                .join()
+                .unwrap()
+        );
         r.release().unwrap();
         let waiter = s.spawn(|| {
             r.acquire();
@@ -238,7 +239,11 @@ fn model_plain_lock_deadlocks_when_reentered() {
         let v = leak(PyValue::new(syncbook_model::Lock::new()));
         v.locked_increment();
     });
-    assert!(failure.message.starts_with("deadlock"), "{}", failure.message);
+    assert!(
+        failure.message.starts_with("deadlock"),
+        "{}",
+        failure.message
+    );
     let report = format!(
         "{}\nloom: `{}`: every thread is blocked, and none can ever be woken.",
         step_table(&failure.trace),
@@ -303,7 +308,9 @@ fn model_a_non_owner_release_fails_and_changes_nothing() {
     let found = outcomes(&Builder::new(), || {
         let r = leak(syncbook_model::RLock::new());
         r.acquire();
-        let a = spawn("A", move || (r.release(), r.is_owned(), r.recursion_count()));
+        let a = spawn("A", move || {
+            (r.release(), r.is_owned(), r.recursion_count())
+        });
         let theirs = a.join().unwrap();
         let mine = (r.is_owned(), r.recursion_count());
         r.release().unwrap();
