@@ -74,6 +74,7 @@ impl Lock {
 
     // ANCHOR: fast
     /// `lock.acquire()`: blocks until the lock is free, then takes it.
+    #[inline]
     pub fn acquire(&self) {
         if !self.try_acquire() {
             self.acquire_slow(None);
@@ -81,6 +82,7 @@ impl Lock {
     }
 
     /// `lock.acquire(False)`: takes the lock if it is free; never blocks.
+    #[inline]
     pub fn try_acquire(&self) -> bool {
         self.state
             .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
@@ -89,6 +91,7 @@ impl Lock {
 
     /// `lock.release()`: frees the lock, waking one waiter if there is one.
     /// Any thread may release. `Err` if the lock was not locked.
+    #[inline]
     pub fn release(&self) -> Result<(), ReleaseError> {
         match self.state.swap(UNLOCKED, Ordering::Release) {
             UNLOCKED => Err(ReleaseError::Unlocked),
@@ -108,6 +111,7 @@ impl Lock {
     }
 
     /// `lock.locked()`: whether some thread holds the lock right now.
+    #[inline]
     pub fn locked(&self) -> bool {
         self.state.load(Ordering::Relaxed) != UNLOCKED
     }

@@ -63,6 +63,7 @@ impl RLock {
     // ANCHOR: acquire
     /// `rlock.acquire()`: re-enters at once if this thread owns it; else
     /// blocks until it is free and takes it.
+    #[inline]
     pub fn acquire(&self) {
         if !self.reenter() {
             self.lock.acquire();
@@ -72,6 +73,7 @@ impl RLock {
 
     /// `rlock.release()`: one release of as many as there were acquires;
     /// the last one frees the lock. `Err` if this thread does not own it.
+    #[inline]
     pub fn release(&self) -> Result<(), ReleaseError> {
         if !self.is_owned() {
             return Err(ReleaseError::NotOwner);
@@ -86,6 +88,7 @@ impl RLock {
     }
 
     /// The owner takes it once more; `false` if this thread is not the owner.
+    #[inline]
     fn reenter(&self) -> bool {
         if !self.is_owned() {
             return false;
@@ -96,6 +99,7 @@ impl RLock {
     }
 
     /// Just acquired `lock`: record who holds it.
+    #[inline]
     fn take_ownership(&self) {
         self.owner.store(thread_token(), Ordering::Relaxed);
         self.count.store(1, Ordering::Relaxed);
@@ -103,6 +107,7 @@ impl RLock {
     // ANCHOR_END: acquire
 
     /// `rlock.acquire(False)`: re-enters, or takes a free lock; never blocks.
+    #[inline]
     pub fn try_acquire(&self) -> bool {
         if self.reenter() {
             return true;
@@ -129,6 +134,7 @@ impl RLock {
 
     // ANCHOR: owned
     /// `rlock._is_owned()`: whether the *calling* thread holds it.
+    #[inline]
     pub fn is_owned(&self) -> bool {
         // Another thread's token can be read here, or a stale 0, but never
         // our own unless we stored it and have not cleared it since: a
@@ -138,6 +144,7 @@ impl RLock {
 
     /// `rlock._recursion_count()`: how many times the calling thread holds
     /// it (0 if it does not).
+    #[inline]
     pub fn recursion_count(&self) -> usize {
         if self.is_owned() {
             self.count.load(Ordering::Relaxed)

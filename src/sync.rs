@@ -232,6 +232,7 @@ impl<T> QueueLock<T> {
 
 /// A number naming the calling thread, never 0, never reused by another
 /// thread (an RLock's owner). Under loom, one per model thread.
+#[inline]
 pub(crate) fn thread_token() -> usize {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
     fn fresh() -> usize {
