@@ -129,12 +129,21 @@ impl<T: Send> Condition<T> {
     pub fn wait_for_timeout(
         &self,
         guard: &mut ConditionGuard<'_, T>,
-        mut predicate: impl FnMut(&T) -> bool,
+        predicate: impl FnMut(&T) -> bool,
         timeout: Duration,
     ) -> bool {
-        let deadline = Deadline::after(timeout);
+        self.wait_for_deadline(guard, predicate, Some(&Deadline::after(timeout)))
+    }
+
+    /// `wait_for` with an optional deadline, shared by all its waits.
+    pub(crate) fn wait_for_deadline(
+        &self,
+        guard: &mut ConditionGuard<'_, T>,
+        mut predicate: impl FnMut(&T) -> bool,
+        deadline: Option<&Deadline>,
+    ) -> bool {
         while !predicate(guard) {
-            if !self.wait_until(guard, Some(&deadline)) {
+            if !self.wait_until(guard, deadline) {
                 return predicate(guard);
             }
         }

@@ -22,6 +22,9 @@ pub enum ReleaseError {
     Unlocked,
     /// An [`RLock`](crate::RLock) released by a thread that does not own it.
     NotOwner,
+    /// A [`BoundedSemaphore`](crate::BoundedSemaphore) released past its
+    /// initial value (Python's `ValueError`).
+    TooManyReleases,
 }
 
 impl fmt::Display for ReleaseError {
@@ -31,6 +34,9 @@ impl fmt::Display for ReleaseError {
             ReleaseError::NotOwner => {
                 f.write_str("release of an RLock that the calling thread does not own")
             }
+            ReleaseError::TooManyReleases => f.write_str(
+                "semaphore released too many times: its value would pass its initial value",
+            ),
         }
     }
 }
@@ -65,3 +71,17 @@ impl fmt::Display for IndexError {
 }
 
 impl std::error::Error for IndexError {}
+
+/// A [`Barrier`](crate::Barrier) that is broken: a waiting thread timed out,
+/// or it was aborted, or reset while threads were waiting (Python's
+/// `threading.BrokenBarrierError`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BrokenBarrierError;
+
+impl fmt::Display for BrokenBarrierError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the barrier is broken: a thread timed out, or it was aborted or reset")
+    }
+}
+
+impl std::error::Error for BrokenBarrierError {}

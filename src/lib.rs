@@ -10,6 +10,8 @@
 //! | `threading.Lock` | [`Lock`] |
 //! | `threading.RLock` | [`RLock`] |
 //! | `threading.Condition`, `Event` | [`Condition`], [`Event`] |
+//! | `threading.Semaphore`, `BoundedSemaphore` | [`Semaphore`], [`BoundedSemaphore`] |
+//! | `threading.Barrier` | [`Barrier`] |
 //!
 //! Every primitive is built from atomics, parking, and the crate's own lower
 //! primitives, imported through one switch (`sync.rs`) so that the same
@@ -18,10 +20,12 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod barrier;
 pub mod condition;
 mod error;
 pub mod lock;
 pub mod rlock;
+pub mod semaphore;
 pub mod spin;
 mod sync;
 pub mod trace;
@@ -34,8 +38,10 @@ mod waitqueue;
 #[cfg(feature = "loom")]
 pub mod check;
 
+pub use barrier::Barrier;
 pub use condition::{Condition, ConditionGuard, Event};
-pub use error::{IndexError, ReleaseError};
+pub use error::{BrokenBarrierError, IndexError, ReleaseError};
 pub use lock::{Lock, LockGuard};
 pub use rlock::{RLock, RLockGuard};
+pub use semaphore::{BoundedSemaphore, BoundedSemaphoreGuard, Semaphore, SemaphoreGuard};
 pub use value::{Array, ArrayGuard, Value, ValueGuard};

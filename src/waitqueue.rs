@@ -109,9 +109,21 @@ impl WaitQueue {
 
     /// Wakes up to `n` waiters, oldest first. Returns how many it woke.
     pub(crate) fn wake(&self, n: usize) -> usize {
+        self.wake_and(n, |_| {})
+    }
+
+    /// As [`wake`](Self::wake), and runs `then` under the queue's lock with
+    /// the number of threads still queued (a semaphore clears its "someone
+    /// is waiting" mark when that is 0).
+    pub(crate) fn wake_and(&self, n: usize, then: impl FnOnce(usize)) -> usize {
         if n == 1 {
             // The common case, without allocating.
-            return match self.locked(|q| q.waiters.pop_front()) {
+            let woken = self.locked(|q| {
+                let woken = q.waiters.pop_front();
+                then(q.waiters.len());
+                woken
+            });
+            return match woken {
                 Some((_, waiter)) => {
                     waiter.wake();
                     1
@@ -121,7 +133,9 @@ impl WaitQueue {
         }
         let woken: Vec<_> = self.locked(|q| {
             let k = n.min(q.waiters.len());
-            q.waiters.drain(..k).collect()
+            let woken = q.waiters.drain(..k).collect();
+            then(q.waiters.len());
+            woken
         });
         for (_, waiter) in &woken {
             waiter.wake();
