@@ -154,24 +154,12 @@ fn ping_pong_group(c: &mut Criterion) {
     g.finish();
 }
 
-/// Short runs: the whole bench takes about 15 seconds on two cores.
-fn config() -> Criterion {
-    report::criterion()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(30)
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = report::quick();
     targets = ping_pong_group
 }
 
-// `criterion_main!(benches)`, plus the report once the benchmarks are done.
 fn main() {
-    let run = report::Run::start();
-    benches();
-    report::criterion().configure_from_args().final_summary();
-    run.write_markdown("condition", GROUPS, &[PARKING_LOT, STD]);
+    report::main("condition", benches, GROUPS, &[PARKING_LOT, STD]);
 }

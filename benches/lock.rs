@@ -163,24 +163,12 @@ fn contended(c: &mut Criterion) {
     g.finish();
 }
 
-/// Short runs: the whole bench takes about a minute on two cores.
-fn config() -> Criterion {
-    report::criterion()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(30)
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = report::quick();
     targets = uncontended, uncontended_increment, contended
 }
 
-// `criterion_main!(benches)`, plus the report once the benchmarks are done.
 fn main() {
-    let run = report::Run::start();
-    benches();
-    report::criterion().configure_from_args().final_summary();
-    run.write_markdown("lock", GROUPS, &[PARKING_LOT, STD]);
+    report::main("lock", benches, GROUPS, &[PARKING_LOT, STD]);
 }

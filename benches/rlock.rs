@@ -9,7 +9,6 @@
 mod report;
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::{Criterion, criterion_group};
 use syncbook::{Lock, RLock};
@@ -92,24 +91,12 @@ fn uncontended(c: &mut Criterion) {
     g.finish();
 }
 
-/// Short runs: the whole bench takes about 20 seconds.
-fn config() -> Criterion {
-    report::criterion()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(30)
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = report::quick();
     targets = reentrant, uncontended
 }
 
-// `criterion_main!(benches)`, plus the report once the benchmarks are done.
 fn main() {
-    let run = report::Run::start();
-    benches();
-    report::criterion().configure_from_args().final_summary();
-    run.write_markdown("rlock", GROUPS, &[PARKING_LOT_RE]);
+    report::main("rlock", benches, GROUPS, &[PARKING_LOT_RE]);
 }

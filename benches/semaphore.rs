@@ -210,27 +210,16 @@ fn k2_4_threads(c: &mut Criterion) {
     g.finish();
 }
 
-/// Short runs: the whole bench takes about 30 seconds on two cores.
-fn config() -> Criterion {
-    report::criterion()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(30)
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = report::quick();
     targets = uncontended, k2_4_threads
 }
 
-// `criterion_main!(benches)`, plus the report once the benchmarks are done.
 fn main() {
-    let run = report::Run::start();
-    benches();
-    report::criterion().configure_from_args().final_summary();
-    run.write_markdown(
+    report::main(
         "semaphore",
+        benches,
         GROUPS,
         &[PARKING_LOT, STD, PARKING_LOT_CONDVAR, STD_CONDVAR],
     );

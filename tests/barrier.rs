@@ -3,19 +3,14 @@
 //! `cargo test --test barrier` runs this chapter; `cargo test --test
 //! barrier model_` runs only its loom models.
 
+mod common;
+use common::eventually;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use syncbook::{Barrier, BrokenBarrierError};
-
-fn eventually(what: &str, done: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(start.elapsed() < Duration::from_secs(60), "never: {what}");
-        thread::sleep(Duration::from_millis(1));
-    }
-}
 
 // ANCHOR: facts
 #[test]

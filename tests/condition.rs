@@ -4,22 +4,15 @@
 //! `cargo test --test condition` runs this chapter; `cargo test --test
 //! condition model_` runs only its loom models.
 
+mod common;
+use common::eventually;
+
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use syncbook::condition::handoff;
 use syncbook::{Condition, Event};
-
-/// Waits (politely) until `done()` holds; fails the test after a minute
-/// rather than hanging.
-fn eventually(what: &str, done: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(start.elapsed() < Duration::from_secs(60), "never: {what}");
-        thread::sleep(Duration::from_millis(1));
-    }
-}
 
 // ANCHOR: facts
 #[test]

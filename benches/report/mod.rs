@@ -59,6 +59,24 @@ pub fn criterion() -> Criterion {
     Criterion::default().output_directory(&criterion_dir())
 }
 
+/// The settings every chapter's bench uses: short runs, so that each bench
+/// takes well under a minute on two cores.
+pub fn quick() -> Criterion {
+    criterion()
+        .warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(2))
+        .sample_size(30)
+}
+
+/// A chapter bench's `main`: what `criterion_main!(benches)` does, then the
+/// chapter's report (`bench-results/<chapter>.md`).
+pub fn main(chapter: &str, benches: fn(), groups: &[Group<'_>], baselines: &[&str]) {
+    let run = Run::start();
+    benches();
+    criterion().configure_from_args().final_summary();
+    run.write_markdown(chapter, groups, baselines);
+}
+
 /// One run of a chapter's bench: remembers when it started, so that only
 /// results written since then go in the report.
 pub struct Run {
