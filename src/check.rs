@@ -11,11 +11,13 @@
 //!   failure, and returns what it found: the message and the trace of the
 //!   failing execution.
 //! - [`step_table`]: *show me how.* Turns a trace of
-//!   [`trace::step`](crate::trace::step)s into a Markdown table, one column
+//!   [`trace::step`]s into a Markdown table, one column
 //!   per thread, that the book includes from the test's snapshot.
 //!
 //! Threads in a model are started with [`spawn`], which names them (`A`,
-//! `B`, ...) so that the tables can say who did what.
+//! `B`, ...) so that the tables can say who did what. [`bounded`] makes a
+//! builder with a preemption bound, for models too big to explore in full;
+//! [`Failure::report`] is a failure's table and loom's verdict, for the book.
 //!
 //! ```ignore
 //! let found = outcomes(&loom::model::Builder::new(), || {
@@ -102,6 +104,29 @@ pub struct Failure {
     pub executions: usize,
     /// The steps of the failing execution, up to the failure.
     pub trace: Vec<Step>,
+}
+
+impl Failure {
+    /// Whether loom found a deadlock: every thread blocked, none wakeable.
+    pub fn is_deadlock(&self) -> bool {
+        self.message.starts_with("deadlock")
+    }
+
+    /// For the book: the failing steps as a table, then loom's verdict
+    /// (the first part of its message, e.g. `deadlock`) and `why`.
+    pub fn report(&self, why: &str) -> String {
+        let verdict = self.message.split(';').next().unwrap_or_default();
+        format!("{}\nloom: `{verdict}`: {why}", step_table(&self.trace))
+    }
+}
+
+/// A builder for a model explored over every interleaving in which threads
+/// are switched against their will at most `preemptions` times: for models
+/// too big to explore in full within a test run. Say so where it is used.
+pub fn bounded(preemptions: usize) -> Builder {
+    let mut builder = Builder::new();
+    builder.preemption_bound = Some(preemptions);
+    builder
 }
 
 /// Runs `model` under loom, expecting some interleaving to fail. Panics (so

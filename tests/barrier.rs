@@ -121,7 +121,7 @@ fn a_barrier_for_nobody_is_refused() {
 
 use loom::model::Builder;
 use syncbook_model::barrier::naive::CounterAndFlag;
-use syncbook_model::check::{for_book, leak, must_fail, outcomes, spawn, step_table};
+use syncbook_model::check::{bounded, for_book, leak, must_fail, outcomes, spawn, step_table};
 use syncbook_model::trace;
 
 type Arrivals = [loom::sync::atomic::AtomicUsize; 2];
@@ -169,9 +169,7 @@ fn model_counter_and_flag_fails_when_reused() {
 fn model_nobody_leaves_a_round_early_three_threads_two_rounds() {
     // Bounded: three threads through two rounds of a Condition-based
     // barrier is millions of executions in full.
-    let mut builder = Builder::new();
-    builder.preemption_bound = Some(1);
-    let found = outcomes(&builder, || {
+    let found = outcomes(&bounded(1), || {
         let barrier = leak(syncbook_model::Barrier::new(3));
         let arrived = arrivals();
         let body = move || two_rounds(3, arrived, || assert!(barrier.wait().is_ok()));
@@ -195,9 +193,7 @@ fn model_nobody_leaves_a_round_early_three_threads_two_rounds() {
 #[test]
 fn model_nobody_leaves_a_round_early_two_threads_two_rounds() {
     // Two threads: a deeper search (preemption bound 3) than three allow.
-    let mut builder = Builder::new();
-    builder.preemption_bound = Some(3);
-    let found = outcomes(&builder, || {
+    let found = outcomes(&bounded(3), || {
         let barrier = leak(syncbook_model::Barrier::new(2));
         let arrived = arrivals();
         let body = move || two_rounds(2, arrived, || assert!(barrier.wait().is_ok()));

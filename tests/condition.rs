@@ -268,19 +268,10 @@ mod properties {
 // The models.
 
 use loom::model::Builder;
-use syncbook_model::check::{for_book, leak, must_fail, outcomes, spawn, step_table};
+use syncbook_model::check::{bounded, for_book, leak, must_fail, outcomes, spawn};
 use syncbook_model::condition::handoff as model_handoff;
 
 type Slot = syncbook_model::Condition<Option<i32>>;
-
-/// A model run over every interleaving with at most `preemptions` thread
-/// switches that no thread asked for. The hand-off and notify models are
-/// too big to explore in full in a test run (minutes, not seconds).
-fn bounded(preemptions: usize) -> Builder {
-    let mut builder = Builder::new();
-    builder.preemption_bound = Some(preemptions);
-    builder
-}
 
 // ANCHOR: model_naive
 #[test]
@@ -291,16 +282,8 @@ fn model_checking_before_waiting_loses_the_wakeup() {
         model_handoff::take_checking_first(slot);
         a.join().unwrap();
     });
-    assert!(
-        failure.message.starts_with("deadlock"),
-        "{}",
-        failure.message
-    );
-    let report = format!(
-        "{}\nloom: `{}`: `main` waits for a notify that has already come and gone.",
-        step_table(&failure.trace),
-        failure.message.split(';').next().unwrap_or_default()
-    );
+    assert!(failure.is_deadlock(), "{}", failure.message);
+    let report = failure.report("`main` waits for a notify that has already come and gone.");
     insta::assert_snapshot!("lost_wakeup", for_book(&report));
 }
 // ANCHOR_END: model_naive

@@ -227,7 +227,7 @@ mod sequential {
 
 use loom::model::Builder;
 use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use syncbook_model::check::{for_book, leak, must_fail, outcomes, spawn, step_table};
+use syncbook_model::check::{for_book, leak, must_fail, outcomes, spawn};
 use syncbook_model::rlock::naive::PyValue;
 
 // ANCHOR: model_deadlock
@@ -239,16 +239,8 @@ fn model_plain_lock_deadlocks_when_reentered() {
         let v = leak(PyValue::new(syncbook_model::Lock::new()));
         v.locked_increment();
     });
-    assert!(
-        failure.message.starts_with("deadlock"),
-        "{}",
-        failure.message
-    );
-    let report = format!(
-        "{}\nloom: `{}`: every thread is blocked, and none can ever be woken.",
-        step_table(&failure.trace),
-        failure.message.split(';').next().unwrap_or_default()
-    );
+    assert!(failure.is_deadlock(), "{}", failure.message);
+    let report = failure.report("every thread is blocked, and none can ever be woken.");
     insta::assert_snapshot!("plain_lock_deadlock", for_book(&report));
 }
 

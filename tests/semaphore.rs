@@ -211,7 +211,7 @@ mod sequential {
 // The models.
 
 use loom::model::Builder;
-use syncbook_model::check::{for_book, leak, must_fail, outcomes, spawn, step_table};
+use syncbook_model::check::{bounded, for_book, leak, must_fail, outcomes, spawn, step_table};
 use syncbook_model::semaphore::naive::ReadThenDecrement;
 use syncbook_model::trace;
 
@@ -255,9 +255,7 @@ fn model_never_more_holders_than_permits_three_threads_two_permits() {
     // Three threads explored in full take many minutes: every interleaving
     // with at most 3 preemptions, which covers every way for a third
     // thread to slip in between two others.
-    let mut builder = Builder::new();
-    builder.preemption_bound = Some(3);
-    let found = outcomes(&builder, || {
+    let found = outcomes(&bounded(3), || {
         let sem = leak(syncbook_model::Semaphore::new(2));
         let inside = leak(loom::sync::atomic::AtomicUsize::new(0));
         let body = move || {

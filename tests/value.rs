@@ -108,7 +108,7 @@ fn array_locked_updates_from_threads_are_exact() {
 // The models.
 
 use loom::model::Builder;
-use syncbook_model::check::{for_book, leak, must_fail, outcomes, spawn, step_table};
+use syncbook_model::check::{bounded, for_book, leak, must_fail, outcomes, spawn, step_table};
 use syncbook_model::value as model_value;
 
 // ANCHOR: two_threads
@@ -133,9 +133,9 @@ fn model_racy_increment_can_lose_updates() {
     // Every interleaving in which the threads are interrupted at most three
     // times: enough to reach every outcome, in a fraction of a second. The
     // full exploration is the ignored test below (tens of minutes).
-    let mut builder = Builder::new();
-    builder.preemption_bound = Some(3);
-    let found = outcomes(&builder, || two_threads_twice(model_value::racy_increment));
+    let found = outcomes(&bounded(3), || {
+        two_threads_twice(model_value::racy_increment)
+    });
     assert_eq!(found.values(), vec![2, 3, 4]);
     insta::assert_snapshot!("racy_outcomes", for_book(&found.report("final values")));
     let worst = &found.examples[&2];
