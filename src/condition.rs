@@ -2,6 +2,11 @@
 //! `threading.Event`, built from the crate's [`Value`] (a `Lock` and the
 //! data it guards) and a wait queue with one entry, and one wake-up, per
 //! waiting thread.
+//!
+//! The wait queue and its `wait`/`notify` are a type of their own,
+//! [`CondVar`]: Python's `threading.Condition(lock)`, a condition on a lock
+//! it shares. A [`Condition`] is a `Value` with one `CondVar`; a
+//! [`Queue`](crate::Queue) is a `Value` with three.
 
 use std::time::Duration;
 
@@ -43,7 +48,7 @@ use crate::waitqueue::WaitQueue;
 #[derive(Debug)]
 pub struct Condition<T = ()> {
     state: Value<T>,
-    waiters: WaitQueue,
+    waiters: CondVar,
 }
 // ANCHOR_END: struct
 
@@ -65,7 +70,7 @@ impl<T: Send> Condition<T> {
     pub fn with_value(state: T) -> Self {
         Condition {
             state: Value::new(state),
-            waiters: WaitQueue::new(),
+            waiters: CondVar::new(),
         }
     }
 
@@ -75,7 +80,6 @@ impl<T: Send> Condition<T> {
         ConditionGuard(self.state.get_lock())
     }
 
-    // ANCHOR: wait
     /// `cond.wait()`: lets go of the lock, sleeps until notified, and takes
     /// the lock again before returning.
     ///
@@ -83,44 +87,26 @@ impl<T: Send> Condition<T> {
     /// If `guard` belongs to another `Condition` (Python's "cannot wait on
     /// un-acquired lock").
     pub fn wait(&self, guard: &mut ConditionGuard<'_, T>) {
-        self.wait_until(guard, None);
+        self.mine(guard);
+        self.waiters.wait(&mut guard.0);
     }
 
     /// `cond.wait(timeout)`: as `wait`, but gives up after `timeout`.
     /// Returns `false` only if the time ran out before a notify.
     pub fn wait_timeout(&self, guard: &mut ConditionGuard<'_, T>, timeout: Duration) -> bool {
-        self.wait_until(guard, Some(&Deadline::after(timeout)))
+        self.mine(guard);
+        self.waiters.wait_timeout(&mut guard.0, timeout)
     }
 
-    fn wait_until(&self, guard: &mut ConditionGuard<'_, T>, deadline: Option<&Deadline>) -> bool {
-        assert!(
-            std::ptr::eq(guard.0.value(), &self.state),
-            "Condition::wait with the guard of another Condition"
-        );
-        // Queued while we still hold the lock: a notifier needs the lock
-        // to change the state, so it comes after this and will see us.
-        let (ticket, signal) = self.waiters.enqueue();
-        trace::step("waits", "");
-        let notified = guard
-            .0
-            .unlocked(|| self.waiters.park(ticket, &signal, deadline));
-        trace::step(if notified { "wakes" } else { "times out" }, "");
-        notified
-    }
-    // ANCHOR_END: wait
-
-    // ANCHOR: wait_for
     /// `cond.wait_for(predicate)`: waits until `predicate(&state)` holds,
     /// checking it under the lock, at once and after each wake-up.
     pub fn wait_for(
         &self,
         guard: &mut ConditionGuard<'_, T>,
-        mut predicate: impl FnMut(&T) -> bool,
+        predicate: impl FnMut(&T) -> bool,
     ) -> bool {
-        while !predicate(guard) {
-            self.wait(guard);
-        }
-        true
+        self.mine(guard);
+        self.waiters.wait_for(&mut guard.0, predicate)
     }
 
     /// `cond.wait_for(predicate, timeout)`: as `wait_for`, with one total
@@ -132,13 +118,178 @@ impl<T: Send> Condition<T> {
         predicate: impl FnMut(&T) -> bool,
         timeout: Duration,
     ) -> bool {
-        self.wait_for_deadline(guard, predicate, Some(&Deadline::after(timeout)))
+        self.mine(guard);
+        self.waiters
+            .wait_for_deadline(&mut guard.0, predicate, Some(&Deadline::after(timeout)))
     }
 
     /// `wait_for` with an optional deadline, shared by all its waits.
     pub(crate) fn wait_for_deadline(
         &self,
         guard: &mut ConditionGuard<'_, T>,
+        predicate: impl FnMut(&T) -> bool,
+        deadline: Option<&Deadline>,
+    ) -> bool {
+        self.mine(guard);
+        self.waiters
+            .wait_for_deadline(&mut guard.0, predicate, deadline)
+    }
+
+    fn mine(&self, guard: &ConditionGuard<'_, T>) {
+        assert!(
+            std::ptr::eq(guard.0.value(), &self.state),
+            "Condition::wait with the guard of another Condition"
+        );
+    }
+}
+
+impl<T> Condition<T> {
+    /// `cond.notify(n)`: wakes at most `n` of the threads waiting now,
+    /// longest-waiting first.
+    pub fn notify(&self, n: usize) {
+        self.waiters.notify(n);
+    }
+
+    /// `cond.notify_all()`: wakes every thread waiting now.
+    pub fn notify_all(&self) {
+        self.waiters.notify_all();
+    }
+
+    /// How many threads are in `wait` right now (not in Python's API; for
+    /// tests and demos that must know a thread has started waiting).
+    pub fn n_waiting(&self) -> usize {
+        self.waiters.n_waiting()
+    }
+}
+
+/// A condition variable on a lock it shares, as Python's
+/// `threading.Condition(lock)`: the waiting and notifying of a
+/// [`Condition`], without a lock or state of its own.
+///
+/// It waits with the guard of any [`Value`]. Several `CondVar`s on one
+/// `Value` let threads wait for different things about the same state, as
+/// `queue.Queue` does with its `not_empty`, `not_full` and
+/// `all_tasks_done` conditions on one mutex. Use each `CondVar` with one
+/// `Value` only: a notify under another lock can come between a waiter's
+/// look at its state and its wait.
+///
+/// ```
+/// use std::thread;
+/// use syncbook::{CondVar, Value};
+///
+/// let slot = Value::new(None);
+/// let filled = CondVar::new();
+/// thread::scope(|s| {
+///     s.spawn(|| {
+///         *slot.get_lock() = Some("hello");
+///         filled.notify(1);
+///     });
+///     let mut g = slot.get_lock();
+///     filled.wait_for(&mut g, |s| s.is_some());
+///     assert_eq!(g.take(), Some("hello"));
+/// });
+/// ```
+#[derive(Debug)]
+pub struct CondVar {
+    waiters: WaitQueue,
+    /// What the waiters wait for, for the book's step tables only.
+    #[cfg_attr(not(feature = "loom"), allow(dead_code))]
+    name: &'static str,
+}
+
+impl Default for CondVar {
+    fn default() -> Self {
+        CondVar::new()
+    }
+}
+
+impl CondVar {
+    /// A condition variable with nobody waiting.
+    pub fn new() -> Self {
+        CondVar::named("")
+    }
+
+    /// A condition variable whose waits and notifies carry `name` in the
+    /// book's step tables ("waits for not_full").
+    pub(crate) fn named(name: &'static str) -> Self {
+        CondVar {
+            waiters: WaitQueue::new(),
+            name,
+        }
+    }
+
+    /// Records a step for the book's tables (model build only): `what`,
+    /// with `@` replaced by " on " and this variable's name, or removed if
+    /// it has none.
+    #[inline(always)]
+    fn step(&self, what: &str, value: impl std::fmt::Display) {
+        #[cfg(feature = "loom")]
+        let what = &what.replace('@', &self.name_part());
+        trace::step(what, value);
+    }
+
+    #[cfg(feature = "loom")]
+    fn name_part(&self) -> String {
+        match self.name {
+            "" => String::new(),
+            name => format!(" on {name}"),
+        }
+    }
+
+    // ANCHOR: wait
+    /// `cond.wait()`: lets go of the lock `guard` holds, sleeps until
+    /// notified, and takes the lock again before returning.
+    pub fn wait<T>(&self, guard: &mut ValueGuard<'_, T>) {
+        self.wait_until(guard, None);
+    }
+
+    /// `cond.wait(timeout)`: as `wait`, but gives up after `timeout`.
+    /// Returns `false` only if the time ran out before a notify.
+    pub fn wait_timeout<T>(&self, guard: &mut ValueGuard<'_, T>, timeout: Duration) -> bool {
+        self.wait_until(guard, Some(&Deadline::after(timeout)))
+    }
+
+    fn wait_until<T>(&self, guard: &mut ValueGuard<'_, T>, deadline: Option<&Deadline>) -> bool {
+        // Queued while we still hold the lock: a notifier needs the lock
+        // to change the state, so it comes after this and will see us.
+        let (ticket, signal) = self.waiters.enqueue();
+        self.step("waits@", "");
+        let notified = guard.unlocked(|| self.waiters.park(ticket, &signal, deadline));
+        self.step(if notified { "wakes" } else { "times out" }, "");
+        notified
+    }
+    // ANCHOR_END: wait
+
+    // ANCHOR: wait_for
+    /// `cond.wait_for(predicate)`: waits until `predicate(&state)` holds,
+    /// checking it under the lock, at once and after each wake-up.
+    pub fn wait_for<T>(
+        &self,
+        guard: &mut ValueGuard<'_, T>,
+        mut predicate: impl FnMut(&T) -> bool,
+    ) -> bool {
+        while !predicate(guard) {
+            self.wait(guard);
+        }
+        true
+    }
+
+    /// `cond.wait_for(predicate, timeout)`: as `wait_for`, with one total
+    /// deadline for all the waits (a wake-up does not renew it). Returns
+    /// the predicate's last value.
+    pub fn wait_for_timeout<T>(
+        &self,
+        guard: &mut ValueGuard<'_, T>,
+        predicate: impl FnMut(&T) -> bool,
+        timeout: Duration,
+    ) -> bool {
+        self.wait_for_deadline(guard, predicate, Some(&Deadline::after(timeout)))
+    }
+
+    /// `wait_for` with an optional deadline, shared by all its waits.
+    pub(crate) fn wait_for_deadline<T>(
+        &self,
+        guard: &mut ValueGuard<'_, T>,
         mut predicate: impl FnMut(&T) -> bool,
         deadline: Option<&Deadline>,
     ) -> bool {
@@ -150,9 +301,7 @@ impl<T: Send> Condition<T> {
         true
     }
     // ANCHOR_END: wait_for
-}
 
-impl<T> Condition<T> {
     // ANCHOR: notify
     /// `cond.notify(n)`: wakes at most `n` of the threads waiting now,
     /// longest-waiting first. Python requires the lock to be held; here it
@@ -160,7 +309,7 @@ impl<T> Condition<T> {
     /// to come after the waiter's last look at the state.
     pub fn notify(&self, n: usize) {
         let woken = self.waiters.wake(n);
-        trace::step("notifies; threads woken:", woken);
+        self.step("notifies@; threads woken:", woken);
     }
 
     /// `cond.notify_all()`: wakes every thread waiting now.

@@ -85,3 +85,88 @@ impl fmt::Display for BrokenBarrierError {
 }
 
 impl std::error::Error for BrokenBarrierError {}
+
+/// A put that could not be made because the [`Queue`](crate::Queue) was
+/// full (Python's `queue.Full`). The item is handed back: `err.0`, or
+/// [`into_inner`](Full::into_inner).
+///
+/// ```
+/// use syncbook::Queue;
+///
+/// let q = Queue::bounded(1);
+/// q.put("first");
+/// let err = q.put_nowait("second").unwrap_err();
+/// assert_eq!(err.to_string(), "put on a full queue; the item is handed back");
+/// assert_eq!(err.into_inner(), "second");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Full<T>(pub T);
+
+impl<T> Full<T> {
+    /// The item that was not put.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+// Not derived: a `Full<T>` can be unwrapped whatever `T` is (as std's
+// `SendError<T>`), and the item is not printed.
+impl<T> fmt::Debug for Full<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Full(..)")
+    }
+}
+
+impl<T> fmt::Display for Full<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("put on a full queue; the item is handed back")
+    }
+}
+
+impl<T> std::error::Error for Full<T> {}
+
+/// A get that found the [`Queue`](crate::Queue) empty, at once or until its
+/// timeout (Python's `queue.Empty`).
+///
+/// ```
+/// use syncbook::Queue;
+///
+/// let q = Queue::<i32>::new();
+/// assert_eq!(q.get_nowait().unwrap_err().to_string(), "get from an empty queue");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Empty;
+
+impl fmt::Display for Empty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("get from an empty queue")
+    }
+}
+
+impl std::error::Error for Empty {}
+
+/// `task_done` called more times than items were put (Python's
+/// `ValueError: task_done() called too many times`).
+///
+/// ```
+/// use syncbook::Queue;
+///
+/// let q = Queue::new();
+/// q.put(1);
+/// assert!(q.task_done().is_ok());
+/// let err = q.task_done().unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "task_done() called more times than items were put: no task is unfinished"
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TaskDoneError;
+
+impl fmt::Display for TaskDoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("task_done() called more times than items were put: no task is unfinished")
+    }
+}
+
+impl std::error::Error for TaskDoneError {}

@@ -12,6 +12,7 @@
 //! | `threading.Condition`, `Event` | [`Condition`], [`Event`] |
 //! | `threading.Semaphore`, `BoundedSemaphore` | [`Semaphore`], [`BoundedSemaphore`] |
 //! | `threading.Barrier` | [`Barrier`] |
+//! | `queue.Queue` | [`Queue`] |
 //!
 //! Every primitive is built from atomics, parking, and the crate's own lower
 //! primitives, imported through one switch (`sync.rs`) so that the same
@@ -24,6 +25,7 @@ pub mod barrier;
 pub mod condition;
 mod error;
 pub mod lock;
+pub mod queue;
 pub mod rlock;
 pub mod semaphore;
 pub mod spin;
@@ -39,9 +41,10 @@ mod waitqueue;
 pub mod check;
 
 pub use barrier::Barrier;
-pub use condition::{Condition, ConditionGuard, Event};
-pub use error::{BrokenBarrierError, IndexError, ReleaseError};
+pub use condition::{CondVar, Condition, ConditionGuard, Event};
+pub use error::{BrokenBarrierError, Empty, Full, IndexError, ReleaseError, TaskDoneError};
 pub use lock::{Lock, LockGuard};
+pub use queue::Queue;
 pub use rlock::{RLock, RLockGuard};
 pub use semaphore::{BoundedSemaphore, BoundedSemaphoreGuard, Semaphore, SemaphoreGuard};
 pub use value::{Array, ArrayGuard, Value, ValueGuard};
