@@ -65,6 +65,11 @@ pub struct Queue<T> {
 struct State<T> {
     items: VecDeque<T>,
     unfinished_tasks: usize,
+    /// Threads inside `get` that found the queue empty (waiting, or woken
+    /// and not yet back): `put` notifies `not_empty` only if there are any.
+    getters: usize,
+    /// The same for `put` on a full queue, and `not_full`.
+    putters: usize,
 }
 // ANCHOR_END: struct
 
@@ -99,6 +104,8 @@ impl<T: Send> Queue<T> {
             state: Value::new(State {
                 items: VecDeque::new(),
                 unfinished_tasks: 0,
+                getters: 0,
+                putters: 0,
             }),
             not_empty: CondVar::named("not_empty"),
             not_full: CondVar::named("not_full"),
@@ -133,12 +140,15 @@ impl<T: Send> Queue<T> {
 
     fn put_until(&self, item: T, deadline: Option<&Deadline>) -> Result<(), Full<T>> {
         let mut state = self.state.get_lock();
-        if self.maxsize.is_some()
-            && !self
+        if self.is_full(&state) {
+            state.putters += 1;
+            let room = self
                 .not_full
-                .wait_for_deadline(&mut state, |s| !self.is_full(s), deadline)
-        {
-            return Err(Full(item));
+                .wait_for_deadline(&mut state, |s| !self.is_full(s), deadline);
+            state.putters -= 1;
+            if !room {
+                return Err(Full(item));
+            }
         }
         self.push(&mut state, item);
         Ok(())
@@ -148,7 +158,9 @@ impl<T: Send> Queue<T> {
         state.items.push_back(item);
         state.unfinished_tasks += 1;
         trace::step("puts; items:", state.items.len());
-        self.not_empty.notify(1);
+        if state.getters > 0 {
+            self.not_empty.notify(1);
+        }
     }
     // ANCHOR_END: put
 
@@ -174,15 +186,21 @@ impl<T: Send> Queue<T> {
 
     fn get_until(&self, deadline: Option<&Deadline>) -> Result<T, Empty> {
         let mut state = self.state.get_lock();
-        self.not_empty
-            .wait_for_deadline(&mut state, |s| !s.items.is_empty(), deadline);
+        if state.items.is_empty() {
+            state.getters += 1;
+            self.not_empty
+                .wait_for_deadline(&mut state, |s| !s.items.is_empty(), deadline);
+            state.getters -= 1;
+        }
         self.pop(&mut state).ok_or(Empty)
     }
 
     fn pop(&self, state: &mut ValueGuard<'_, State<T>>) -> Option<T> {
         let item = state.items.pop_front()?;
         trace::step("gets; items:", state.items.len());
-        self.not_full.notify(1);
+        if state.putters > 0 {
+            self.not_full.notify(1);
+        }
         Some(item)
     }
     // ANCHOR_END: get
@@ -250,4 +268,59 @@ impl<T> Queue<T> {
     fn is_full(&self, state: &State<T>) -> bool {
         self.maxsize.is_some_and(|max| state.items.len() >= max)
     }
+}
+
+/// The naive queue: one condition for "something changed".
+pub mod naive {
+    use std::collections::VecDeque;
+
+    use crate::condition::CondVar;
+    use crate::trace;
+    use crate::value::Value;
+
+    // ANCHOR: naive
+    /// A bounded queue with one condition where `Queue` has two. Producers
+    /// wait on it while the queue is full, consumers while it is empty, and
+    /// each side wakes *one* waiter, which may be of its own kind: a
+    /// consumer's wake-up meant for a producer can go to another consumer,
+    /// which finds nothing, and waits again. Nobody is left to wake the
+    /// producer.
+    #[derive(Debug)]
+    pub struct OneConditionQueue<T> {
+        items: Value<VecDeque<T>>,
+        changed: CondVar,
+        maxsize: usize,
+    }
+
+    impl<T: Send> OneConditionQueue<T> {
+        /// A queue that holds at most `maxsize` items.
+        pub fn bounded(maxsize: usize) -> Self {
+            OneConditionQueue {
+                items: Value::new(VecDeque::new()),
+                changed: CondVar::named("changed"),
+                maxsize,
+            }
+        }
+
+        /// Adds `item`, waiting while the queue is full.
+        pub fn put(&self, item: T) {
+            let mut items = self.items.get_lock();
+            self.changed
+                .wait_for(&mut items, |items| items.len() < self.maxsize);
+            items.push_back(item);
+            trace::step("puts; items:", items.len());
+            self.changed.notify(1); // wakes one waiter: a consumer, we hope
+        }
+
+        /// Takes the oldest item, waiting while the queue is empty.
+        pub fn get(&self) -> T {
+            let mut items = self.items.get_lock();
+            self.changed.wait_for(&mut items, |items| !items.is_empty());
+            let item = items.pop_front().expect("the predicate said so");
+            trace::step("gets; items:", items.len());
+            self.changed.notify(1); // wakes one waiter: a producer, we hope
+            item
+        }
+    }
+    // ANCHOR_END: naive
 }
