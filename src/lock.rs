@@ -145,17 +145,12 @@ impl Lock {
     /// lock is passed back and forth quickly. Returns whether it got the lock.
     #[cfg(not(feature = "loom"))]
     fn spin(&self) -> bool {
-        for round in 0..10 {
+        let mut round = 0;
+        while crate::sync::backoff(round) {
             if self.state.load(Ordering::Relaxed) == UNLOCKED && self.try_acquire() {
                 return true;
             }
-            if round < 4 {
-                for _ in 0..(4 << round) {
-                    std::hint::spin_loop();
-                }
-            } else {
-                std::thread::yield_now();
-            }
+            round += 1;
         }
         false
     }

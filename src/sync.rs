@@ -257,3 +257,30 @@ pub(crate) fn thread_token() -> usize {
 pub(crate) fn abandoning_model_execution() -> bool {
     cfg!(feature = "loom") && std::thread::panicking()
 }
+
+/// One round of waiting before a thread goes to sleep: busy-waiting for the
+/// first rounds (the other thread is likely running on another core and
+/// about to finish), then giving up the core (it may be waiting for it).
+/// Returns `false`, without waiting, once the rounds are used up: time to
+/// park. Parking costs a system call each way; this is cheaper when the
+/// other side answers within a microsecond or so.
+///
+/// Under loom it returns `false` at once: spinning would only add
+/// interleavings, and the model explores the sleeping path.
+#[inline]
+pub(crate) fn backoff(round: u32) -> bool {
+    #[cfg(not(feature = "loom"))]
+    {
+        match round {
+            0..4 => (0..4 << round).for_each(|_| std::hint::spin_loop()),
+            4..10 => std::thread::yield_now(),
+            _ => return false,
+        }
+        true
+    }
+    #[cfg(feature = "loom")]
+    {
+        let _ = round;
+        false
+    }
+}
