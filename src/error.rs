@@ -170,3 +170,101 @@ impl fmt::Display for TaskDoneError {
 }
 
 impl std::error::Error for TaskDoneError {}
+
+/// A send whose message could not be delivered because the other end of
+/// the pipe is gone (Python's `BrokenPipeError`). The message is handed
+/// back: `err.0`, or [`into_inner`](SendError::into_inner).
+///
+/// ```
+/// use syncbook::pipe_oneway;
+///
+/// let (reader, writer) = pipe_oneway();
+/// drop(reader);
+/// let err = writer.send(7).unwrap_err();
+/// assert_eq!(err.to_string(), "send on a pipe whose other end is closed; the message is handed back");
+/// assert_eq!(err.into_inner(), 7);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct SendError<T>(pub T);
+
+impl<T> SendError<T> {
+    /// The message that was not sent.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+// Not derived: unwrappable whatever `T` is, as std's `SendError<T>`.
+impl<T> fmt::Debug for SendError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SendError(..)")
+    }
+}
+
+impl<T> fmt::Display for SendError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("send on a pipe whose other end is closed; the message is handed back")
+    }
+}
+
+impl<T> std::error::Error for SendError<T> {}
+
+/// Why `recv` has no message to return: the end of file (Python's
+/// `EOFError`), or, between processes, a stream that broke off or does
+/// not decode.
+///
+/// ```
+/// use syncbook::{pipe, RecvError};
+///
+/// let (a, b) = pipe::<i32>();
+/// drop(b);
+/// let err = a.recv().unwrap_err();
+/// assert_eq!(err, RecvError::Eof);
+/// assert_eq!(
+///     err.to_string(),
+///     "end of file: the other end of the pipe is closed and every message it sent has been received"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RecvError {
+    /// The other end is gone and every message it sent has been received.
+    Eof,
+    /// The byte stream from another process ended inside a message: it
+    /// exited or closed while sending.
+    Truncated {
+        /// Bytes the frame needed.
+        expected: usize,
+        /// Bytes that came before the stream ended.
+        got: usize,
+    },
+    /// A frame from another process that is not a valid message.
+    Corrupt(String),
+    /// Reading from another process failed.
+    Io(String),
+}
+
+impl RecvError {
+    /// Whether this is the ordinary end of file.
+    pub fn is_eof(&self) -> bool {
+        *self == RecvError::Eof
+    }
+}
+
+impl fmt::Display for RecvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RecvError::Eof => f.write_str(
+                "end of file: the other end of the pipe is closed and every message it sent has been received",
+            ),
+            RecvError::Truncated { expected, got } => write!(
+                f,
+                "the other process's stream ended inside a message: {got} of {expected} bytes came"
+            ),
+            RecvError::Corrupt(why) => write!(f, "a corrupt message from the other process: {why}"),
+            RecvError::Io(why) => write!(f, "reading from the other process failed: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for RecvError {}

@@ -13,6 +13,7 @@
 //! | `threading.Semaphore`, `BoundedSemaphore` | [`Semaphore`], [`BoundedSemaphore`] |
 //! | `threading.Barrier` | [`Barrier`] |
 //! | `queue.Queue` | [`Queue`] |
+//! | `multiprocessing.Pipe` | [`pipe()`], [`pipe_oneway`], [`Connection`] |
 //!
 //! Every primitive is built from atomics, parking, and the crate's own lower
 //! primitives, imported through one switch (`sync.rs`) so that the same
@@ -25,6 +26,7 @@ pub mod barrier;
 pub mod condition;
 mod error;
 pub mod lock;
+pub mod pipe;
 pub mod queue;
 pub mod rlock;
 pub mod semaphore;
@@ -42,8 +44,11 @@ pub mod check;
 
 pub use barrier::Barrier;
 pub use condition::{CondVar, Condition, ConditionGuard, Event};
-pub use error::{BrokenBarrierError, Empty, Full, IndexError, ReleaseError, TaskDoneError};
+pub use error::{
+    BrokenBarrierError, Empty, Full, IndexError, RecvError, ReleaseError, SendError, TaskDoneError,
+};
 pub use lock::{Lock, LockGuard};
+pub use pipe::{Connection, Receiver, Sender, pipe, pipe_oneway};
 pub use queue::Queue;
 pub use rlock::{RLock, RLockGuard};
 pub use semaphore::{BoundedSemaphore, BoundedSemaphoreGuard, Semaphore, SemaphoreGuard};
