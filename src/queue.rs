@@ -140,7 +140,7 @@ impl<T: Send> Queue<T> {
 
     fn put_until(&self, item: T, deadline: Option<&Deadline>) -> Result<(), Full<T>> {
         let mut state = self.state.get_lock();
-        if self.is_full(&state) && !Self::spin(&mut state, |s| !self.is_full(s)) {
+        if self.is_full(&state) && !state.spin_until(|s| !self.is_full(s)) {
             state.putters += 1;
             let room = self
                 .not_full
@@ -186,32 +186,13 @@ impl<T: Send> Queue<T> {
 
     fn get_until(&self, deadline: Option<&Deadline>) -> Result<T, Empty> {
         let mut state = self.state.get_lock();
-        if state.items.is_empty() && !Self::spin(&mut state, |s| !s.items.is_empty()) {
+        if state.items.is_empty() && !state.spin_until(|s| !s.items.is_empty()) {
             state.getters += 1;
             self.not_empty
                 .wait_for_deadline(&mut state, |s| !s.items.is_empty(), deadline);
             state.getters -= 1;
         }
         self.pop(&mut state).ok_or(Empty)
-    }
-
-    /// Before a thread sleeps on a condition: lets go of the lock, waits a
-    /// little (see `sync::backoff`), and looks again, a few times. When the
-    /// other side is running on another core it usually answers within
-    /// that time, and both threads skip the sleep and the wake-up. (Not in
-    /// the model build, where it would only add interleavings.)
-    fn spin(state: &mut ValueGuard<'_, State<T>>, ready: impl Fn(&State<T>) -> bool) -> bool {
-        if cfg!(feature = "loom") {
-            return false;
-        }
-        let mut round = 0;
-        while state.unlocked(|| crate::sync::backoff(round)) {
-            if ready(state) {
-                return true;
-            }
-            round += 1;
-        }
-        false
     }
 
     fn pop(&self, state: &mut ValueGuard<'_, State<T>>) -> Option<T> {

@@ -154,9 +154,11 @@ impl<T: Send> Receiver<T> {
 
     fn recv_until(&self, deadline: Option<&Deadline>) -> Option<Result<T, RecvError>> {
         let mut state = self.channel.state.get_lock();
-        self.channel
-            .readable
-            .wait_for_deadline(&mut state, |s| s.ready(), deadline);
+        if !state.ready() && !state.spin_until(State::ready) {
+            self.channel
+                .readable
+                .wait_for_deadline(&mut state, |s| s.ready(), deadline);
+        }
         Self::take(&mut state)
     }
 
