@@ -25,9 +25,12 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use criterion::Criterion;
+
+mod today;
+use today::today_utc;
 
 /// One benchmark group, as it goes in the report.
 pub struct Group<'a> {
@@ -265,25 +268,6 @@ fn machine() -> String {
     }
     s.push(')');
     s
-}
-
-/// As `2025-11-23 UTC`, from the system clock (days to civil date, after
-/// Howard Hinnant's `civil_from_days`).
-fn today_utc() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
-        .as_secs();
-    let z = i64::try_from(secs / 86_400).unwrap_or(0) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} UTC")
 }
 
 /// The directory name criterion gives a group or function name (its
