@@ -37,6 +37,7 @@ use std::sync::{Arc, Mutex, Once};
 
 use loom::model::Builder;
 
+use crate::pool::panic_message;
 use crate::trace::{self, Step};
 
 /// What [`outcomes`] found.
@@ -213,16 +214,6 @@ pub fn for_book(text: &str) -> String {
         "<!-- ANCHOR: book -->\n{}\n<!-- ANCHOR_END: book -->",
         text.trim_end()
     )
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "(a panic without a message)".to_string()
-    }
 }
 
 std::thread_local! {

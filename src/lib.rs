@@ -14,6 +14,7 @@
 //! | `threading.Barrier` | [`Barrier`] |
 //! | `queue.Queue` | [`Queue`] |
 //! | `multiprocessing.Pipe` | [`pipe()`], [`pipe_oneway`], [`Connection`] |
+//! | `multiprocessing.Pool` | [`Pool`], [`AsyncResult`] |
 //!
 //! Every primitive is built from atomics, parking, and the crate's own lower
 //! primitives, imported through one switch (`sync.rs`) so that the same
@@ -27,6 +28,7 @@ pub mod condition;
 mod error;
 pub mod lock;
 pub mod pipe;
+pub mod pool;
 pub mod queue;
 pub mod rlock;
 pub mod semaphore;
@@ -49,6 +51,7 @@ pub use error::{
 };
 pub use lock::{Lock, LockGuard};
 pub use pipe::{Connection, Receiver, Sender, pipe, pipe_oneway};
+pub use pool::{AsyncResult, IMapIterator, IMapUnorderedIterator, Pool, PoolStateError, TaskError};
 pub use queue::Queue;
 pub use rlock::{RLock, RLockGuard};
 pub use semaphore::{BoundedSemaphore, BoundedSemaphoreGuard, Semaphore, SemaphoreGuard};
