@@ -27,6 +27,7 @@ pub mod barrier;
 pub mod condition;
 mod error;
 pub mod lock;
+pub mod manager;
 pub mod pipe;
 pub mod pool;
 pub mod queue;
@@ -50,6 +51,7 @@ pub use error::{
     BrokenBarrierError, Empty, Full, IndexError, RecvError, ReleaseError, SendError, TaskDoneError,
 };
 pub use lock::{Lock, LockGuard};
+pub use manager::{DictProxy, ListProxy, Manager, ManagerGone};
 pub use pipe::{Connection, Receiver, Sender, pipe, pipe_oneway};
 pub use pool::{AsyncResult, IMapIterator, IMapUnorderedIterator, Pool, PoolStateError, TaskError};
 pub use queue::Queue;

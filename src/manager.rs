@@ -1,0 +1,408 @@
+//! `Manager`: Python's `multiprocessing.Manager()`, with a server thread
+//! where Python has a server process.
+//!
+//! In Python, `Manager()` starts a *server process* that owns the shared
+//! data. `manager.dict()` and `manager.list()` create a dict or a list
+//! inside that server and hand back *proxies*: objects that hold no data,
+//! only a connection to the server. Every method call on a proxy
+//! (`d[k] = v`, `l.append(x)`, `len(l)`) is pickled into a request (the
+//! object, the method's name, its arguments), sent over the connection,
+//! run by the server on the real object, and answered; the proxy waits for
+//! the answer. Proxies can be passed to other processes, which is the whole
+//! point: processes share no memory, but they can all talk to one server.
+//!
+//! Here the server is a thread, spawned by [`Manager::new`], that owns a
+//! `HashMap<K, V>` and a `Vec<V>`. Its inbox is the crate's [`Queue`]; each
+//! call on a [`DictProxy`] or [`ListProxy`] puts one request in it, with
+//! the writing end of a fresh one-way [pipe](crate::pipe_oneway) for the
+//! answer, and waits on the reading end. The server takes requests one at a
+//! time, in the order they were put, so the data needs no lock of its own:
+//! only one thread ever touches it.
+//!
+//! Within one process this is the slow way to share a map. A
+//! [`Value<HashMap<K, V>>`](crate::Value) behind an `Arc` lets each thread
+//! take the lock and work on the map directly; a manager turns every
+//! operation into a request-reply round trip through one thread (two
+//! hand-offs between threads, each of which may have to wake the other),
+//! and serializes all of them through that thread. What it buys is what it
+//! buys in Python: the callers never touch the data, only send messages, so
+//! the same design works where there is no shared memory at all.
+//!
+//! State: `open` (under its own lock, the *gate*): whether the server still
+//! takes requests; set once to `false`, never back. A proxy puts a request
+//! only while holding the gate and seeing `open`; [`Manager::shutdown`]
+//! (or dropping the manager) takes the gate, sets `open` to `false` and puts
+//! the `Shutdown` message last. So every request accepted is in the inbox
+//! before `Shutdown` and is answered; every later call fails at once with
+//! [`ManagerGone`], and no caller waits for an answer that cannot come.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use crate::pipe::{Sender, pipe_oneway};
+use crate::queue::Queue;
+use crate::sync::thread;
+use crate::value::Value;
+
+/// A call on a proxy after its manager has shut down (Python raises an
+/// `EOFError` or `BrokenPipeError` from the dead connection).
+///
+/// ```
+/// use syncbook::{Manager, ManagerGone};
+///
+/// let manager = Manager::<String, i32>::new();
+/// let list = manager.list();
+/// manager.shutdown();
+/// assert_eq!(list.append(1), Err(ManagerGone));
+/// assert_eq!(
+///     ManagerGone.to_string(),
+///     "the manager has shut down: its server no longer answers"
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ManagerGone;
+
+impl fmt::Display for ManagerGone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the manager has shut down: its server no longer answers")
+    }
+}
+
+impl std::error::Error for ManagerGone {}
+
+// ANCHOR: requests
+/// A call on a dict proxy: the method and its arguments, and where to send
+/// the answer.
+enum DictRequest<K: Send, V: Send> {
+    Set(K, V, Sender<()>),
+    Get(K, Sender<Option<V>>),
+    Len(Sender<usize>),
+    Keys(Sender<Vec<K>>),
+}
+
+/// A call on a list proxy.
+enum ListRequest<V: Send> {
+    Append(V, Sender<()>),
+    Get(usize, Sender<Option<V>>),
+    Len(Sender<usize>),
+    ToVec(Sender<Vec<V>>),
+}
+
+/// What the server's inbox holds.
+enum Message<K: Send, V: Send> {
+    Dict(DictRequest<K, V>),
+    List(ListRequest<V>),
+    /// Put last, by the manager: stop.
+    Shutdown,
+}
+// ANCHOR_END: requests
+
+/// What the manager and every proxy share: the gate and the inbox.
+struct Shared<K: Send, V: Send> {
+    /// Whether the server still takes requests (see the module's state).
+    open: Value<bool>,
+    inbox: Queue<Message<K, V>>,
+}
+
+impl<K: Send, V: Send> Shared<K, V> {
+    /// Puts `message` in the inbox, if the server still takes requests.
+    fn submit(&self, message: Message<K, V>) -> Result<(), ManagerGone> {
+        let open = self.open.get_lock();
+        if !*open {
+            return Err(ManagerGone);
+        }
+        self.inbox.put(message);
+        Ok(())
+    }
+}
+
+/// How a proxy reaches the server: puts one request in its inbox. (A
+/// function, so that a [`ListProxy`] need not name the dict's key type.)
+type Connection<R> = Arc<dyn Fn(R) -> Result<(), ManagerGone> + Send + Sync>;
+
+/// One round trip: make a reply pipe, send the request carrying its
+/// writing end, wait for the answer on its reading end. If the server is
+/// gone before answering, the writing end is dropped with the request, and
+/// `recv` returns the end of file: `ManagerGone`, not a hang.
+fn call<R, A: Send>(
+    connection: &Connection<R>,
+    request: impl FnOnce(Sender<A>) -> R,
+) -> Result<A, ManagerGone> {
+    let (answer, reply_to) = pipe_oneway();
+    connection(request(reply_to))?;
+    answer.recv().map_err(|_| ManagerGone)
+}
+
+// ANCHOR: manager
+/// `multiprocessing.Manager()`: a server thread that owns a dict and a
+/// list, reached through cloneable proxies.
+///
+/// ```
+/// use std::thread;
+/// use syncbook::Manager;
+///
+/// let manager = Manager::new();
+/// let results = manager.dict();
+/// let log = manager.list();
+/// let workers: Vec<_> = (0..3)
+///     .map(|w| {
+///         let (results, log) = (results.clone(), log.clone());
+///         thread::spawn(move || {
+///             results.set(w, w * w).unwrap();
+///             log.append(w).unwrap(); // "worker w is done"
+///         })
+///     })
+///     .collect();
+/// for w in workers {
+///     w.join().unwrap();
+/// }
+/// assert_eq!(results.get(2), Ok(Some(4)));
+/// assert_eq!(results.len(), Ok(3));
+/// assert_eq!(log.len(), Ok(3));
+/// manager.shutdown(); // the server stops; the proxies now answer Err
+/// assert!(log.to_vec().is_err());
+/// ```
+pub struct Manager<K: Send, V: Send> {
+    shared: Arc<Shared<K, V>>,
+    /// The server thread; `None` once it has been stopped and joined.
+    server: Option<thread::JoinHandle<()>>,
+}
+
+impl<K, V> Manager<K, V>
+where
+    K: Eq + Hash + Clone + Send + 'static,
+    V: Clone + Send + 'static,
+{
+    /// `Manager()`: starts the server thread, with an empty dict and an
+    /// empty list.
+    pub fn new() -> Self {
+        let shared = Arc::new(Shared {
+            open: Value::new(true),
+            inbox: Queue::new(),
+        });
+        let inbox = shared.clone();
+        let server = thread::Builder::new()
+            .name("manager".to_string())
+            .spawn(move || serve(&inbox.inbox))
+            .expect("the operating system refused to start the manager's server thread");
+        Manager {
+            shared,
+            server: Some(server),
+        }
+    }
+
+    /// `manager.dict()`: a proxy for the server's dict. Clone it to give
+    /// it to another thread; every clone reaches the same dict.
+    pub fn dict(&self) -> DictProxy<K, V> {
+        let shared = self.shared.clone();
+        DictProxy {
+            connection: Arc::new(move |r| shared.submit(Message::Dict(r))),
+        }
+    }
+
+    /// `manager.list()`: a proxy for the server's list.
+    pub fn list(&self) -> ListProxy<V> {
+        let shared = self.shared.clone();
+        ListProxy {
+            connection: Arc::new(move |r| shared.submit(Message::List(r))),
+        }
+    }
+}
+
+impl<K: Send, V: Send> Manager<K, V> {
+    /// `manager.shutdown()`: answers every call already sent, then stops
+    /// the server and waits for it. Later calls on any proxy return
+    /// [`ManagerGone`]. The same as dropping the manager (leaving Python's
+    /// `with Manager() as m:` block).
+    pub fn shutdown(self) {}
+
+    fn stop(&mut self) {
+        let Some(server) = self.server.take() else {
+            return;
+        };
+        {
+            let mut open = self.shared.open.get_lock();
+            *open = false;
+            self.shared.inbox.put(Message::Shutdown); // after every request
+        }
+        // The server runs no user code that can panic but `K`'s `Hash` and
+        // `Eq`; if one did, there is nothing left to report it to.
+        let _ = server.join();
+    }
+}
+// ANCHOR_END: manager
+
+impl<K, V> Default for Manager<K, V>
+where
+    K: Eq + Hash + Clone + Send + 'static,
+    V: Clone + Send + 'static,
+{
+    fn default() -> Self {
+        Manager::new()
+    }
+}
+
+impl<K: Send, V: Send> Drop for Manager<K, V> {
+    fn drop(&mut self) {
+        if crate::sync::abandoning_model_execution() {
+            return;
+        }
+        self.stop();
+    }
+}
+
+impl<K: Send, V: Send> fmt::Debug for Manager<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Manager")
+            .field("running", &self.server.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+// ANCHOR: serve
+/// The server's life: take a request, run it on the data, answer; until
+/// `Shutdown`. Only this thread ever touches the data.
+fn serve<K, V>(inbox: &Queue<Message<K, V>>)
+where
+    K: Eq + Hash + Clone + Send,
+    V: Clone + Send,
+{
+    let mut dict: HashMap<K, V> = HashMap::new();
+    let mut list: Vec<V> = Vec::new();
+    // A failed answer means the caller is gone: nobody to tell.
+    loop {
+        match inbox.get() {
+            Message::Dict(request) => match request {
+                DictRequest::Set(k, v, reply) => {
+                    dict.insert(k, v);
+                    let _ = reply.send(());
+                }
+                DictRequest::Get(k, reply) => {
+                    let _ = reply.send(dict.get(&k).cloned());
+                }
+                DictRequest::Len(reply) => {
+                    let _ = reply.send(dict.len());
+                }
+                DictRequest::Keys(reply) => {
+                    let _ = reply.send(dict.keys().cloned().collect());
+                }
+            },
+            Message::List(request) => match request {
+                ListRequest::Append(v, reply) => {
+                    list.push(v);
+                    let _ = reply.send(());
+                }
+                ListRequest::Get(i, reply) => {
+                    let _ = reply.send(list.get(i).cloned());
+                }
+                ListRequest::Len(reply) => {
+                    let _ = reply.send(list.len());
+                }
+                ListRequest::ToVec(reply) => {
+                    let _ = reply.send(list.clone());
+                }
+            },
+            Message::Shutdown => return,
+        }
+    }
+}
+// ANCHOR_END: serve
+
+/// A proxy for a manager's dict (`manager.dict()`): each method is one
+/// request to the server and one answer. `Err(ManagerGone)` once the
+/// manager has shut down.
+pub struct DictProxy<K: Send, V: Send> {
+    connection: Connection<DictRequest<K, V>>,
+}
+
+impl<K: Send, V: Send> DictProxy<K, V> {
+    /// `d[k] = v`.
+    pub fn set(&self, k: K, v: V) -> Result<(), ManagerGone> {
+        call(&self.connection, |reply| DictRequest::Set(k, v, reply))
+    }
+
+    /// `d.get(k)`: a copy of the value at `k`, `None` if there is none.
+    pub fn get(&self, k: K) -> Result<Option<V>, ManagerGone> {
+        call(&self.connection, |reply| DictRequest::Get(k, reply))
+    }
+
+    /// `len(d)`.
+    pub fn len(&self) -> Result<usize, ManagerGone> {
+        call(&self.connection, DictRequest::Len)
+    }
+
+    /// `len(d) == 0`.
+    pub fn is_empty(&self) -> Result<bool, ManagerGone> {
+        self.len().map(|n| n == 0)
+    }
+
+    /// `list(d.keys())`: a copy of the keys, in no particular order (the
+    /// server's dict is a `HashMap`; Python's keeps insertion order).
+    pub fn keys(&self) -> Result<Vec<K>, ManagerGone> {
+        call(&self.connection, DictRequest::Keys)
+    }
+}
+
+impl<K: Send, V: Send> Clone for DictProxy<K, V> {
+    fn clone(&self) -> Self {
+        DictProxy {
+            connection: self.connection.clone(),
+        }
+    }
+}
+
+impl<K: Send, V: Send> fmt::Debug for DictProxy<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DictProxy")
+    }
+}
+
+/// A proxy for a manager's list (`manager.list()`): each method is one
+/// request to the server and one answer. `Err(ManagerGone)` once the
+/// manager has shut down.
+pub struct ListProxy<V: Send> {
+    connection: Connection<ListRequest<V>>,
+}
+
+impl<V: Send> ListProxy<V> {
+    /// `l.append(v)`.
+    pub fn append(&self, v: V) -> Result<(), ManagerGone> {
+        call(&self.connection, |reply| ListRequest::Append(v, reply))
+    }
+
+    /// `l[i]`, as `Option` where Python raises `IndexError`.
+    pub fn get(&self, i: usize) -> Result<Option<V>, ManagerGone> {
+        call(&self.connection, |reply| ListRequest::Get(i, reply))
+    }
+
+    /// `len(l)`.
+    pub fn len(&self) -> Result<usize, ManagerGone> {
+        call(&self.connection, ListRequest::Len)
+    }
+
+    /// `len(l) == 0`.
+    pub fn is_empty(&self) -> Result<bool, ManagerGone> {
+        self.len().map(|n| n == 0)
+    }
+
+    /// `list(l)`: a copy of the whole list.
+    pub fn to_vec(&self) -> Result<Vec<V>, ManagerGone> {
+        call(&self.connection, ListRequest::ToVec)
+    }
+}
+
+impl<V: Send> Clone for ListProxy<V> {
+    fn clone(&self) -> Self {
+        ListProxy {
+            connection: self.connection.clone(),
+        }
+    }
+}
+
+impl<V: Send> fmt::Debug for ListProxy<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ListProxy")
+    }
+}
