@@ -454,6 +454,11 @@ impl Pool {
     /// all the others to finish and returns the first failure by input
     /// position. The pool keeps all its workers either way.
     ///
+    /// As Python's, it cuts the items into chunks, about four per worker,
+    /// and hands each worker a chunk at a time: one hand-off per chunk, not
+    /// per item. [`map_with_chunksize`](Self::map_with_chunksize) chooses
+    /// the size.
+    ///
     /// ```
     /// use syncbook::{Pool, TaskError};
     ///
@@ -472,6 +477,31 @@ impl Pool {
         self.map_async(f, xs).get()
     }
 
+    /// `pool.map(f, xs, chunksize)`: as [`map`](Self::map), with
+    /// `chunksize` items per hand-off (at least 1). Every item runs even if
+    /// another in its chunk panics.
+    ///
+    /// ```
+    /// let pool = syncbook::Pool::new(2);
+    /// let squares = pool.map_with_chunksize(|x: u64| x * x, 0..1000, 100).unwrap();
+    /// assert_eq!(squares[999], 998_001);
+    /// ```
+    pub fn map_with_chunksize<X, R, F>(
+        &self,
+        f: F,
+        xs: impl IntoIterator<Item = X>,
+        chunksize: usize,
+    ) -> Result<Vec<R>, TaskError>
+    where
+        F: Fn(X) -> R + Send + Sync + 'static,
+        X: Send + 'static,
+        R: Send + 'static,
+    {
+        let (promise, result) = promise();
+        self.submit_collect(f, xs, Some(chunksize), promise);
+        result.get()
+    }
+
     /// `pool.map_async(f, xs)`: as [`map`](Self::map), but returns at once;
     /// the [`AsyncResult`] is ready when every task has finished.
     ///
@@ -487,53 +517,106 @@ impl Pool {
         R: Send + 'static,
     {
         let (promise, result) = promise();
-        self.submit_batch(f, xs, Order::Input, Some(promise));
+        self.submit_collect(f, xs, None, promise);
         result
     }
 
-    /// One job per item, each delivering to its place in one shared batch.
-    fn submit_batch<X, R, F>(
+    /// `map` and `map_async`: each chunk delivers its values, or its first
+    /// failure; the last one to deliver puts the whole together.
+    fn submit_collect<X, R, F>(
         &self,
         f: F,
         xs: impl IntoIterator<Item = X>,
-        order: Order,
-        promise: Option<Promise<Vec<R>>>,
-    ) -> Arc<Batch<R>>
-    where
+        chunksize: Option<usize>,
+        promise: Promise<Vec<R>>,
+    ) where
         F: Fn(X) -> R + Send + Sync + 'static,
         X: Send + 'static,
         R: Send + 'static,
     {
-        // Collected before the pool's lock is taken: the caller's iterator
-        // runs none of its code under our lock.
-        let xs: Vec<X> = xs.into_iter().collect();
-        let batch = Arc::new(Batch::new(xs.len(), order, promise));
+        let chunks = self.chunk(xs, chunksize);
+        let batch = Arc::new(Batch::new(chunks.len(), Order::Input, Some(promise)));
+        self.submit_chunks(
+            &batch,
+            chunks,
+            move |f: &F, xs: Vec<X>| run_collecting(|x| f(x), xs),
+            f,
+        );
+    }
+
+    /// Cuts the items into chunks: `chunksize` items each, or, if `None`,
+    /// Python's choice for `map`: the items split into about four chunks
+    /// per worker. The items are taken from the caller's iterator here,
+    /// before the pool's lock: none of its code runs under our lock.
+    fn chunk<X>(&self, xs: impl IntoIterator<Item = X>, chunksize: Option<usize>) -> Vec<Vec<X>> {
+        let xs = xs.into_iter();
+        let chunksize = match chunksize {
+            Some(n) => n.max(1),
+            None => {
+                let len = match xs.size_hint() {
+                    (low, Some(high)) if low == high => low,
+                    _ => {
+                        let all: Vec<X> = xs.collect();
+                        let n = python_chunksize(all.len(), self.workers);
+                        return split(all.into_iter(), n);
+                    }
+                };
+                python_chunksize(len, self.workers)
+            }
+        };
+        split(xs, chunksize)
+    }
+
+    /// Queues one job per chunk, each running `run` over its items and
+    /// delivering to its place in `batch` (or fails them all with
+    /// `TaskError::Closed` if the pool is not running).
+    fn submit_chunks<X, F, C>(
+        &self,
+        batch: &Arc<Batch<C>>,
+        chunks: Vec<Vec<X>>,
+        run: fn(&F, Vec<X>) -> C,
+        f: F,
+    ) where
+        F: Send + Sync + 'static,
+        X: Send + 'static,
+        C: Chunk,
+    {
+        let parts = chunks
+            .iter()
+            .enumerate()
+            .map(|(index, xs)| Part::new(Arc::clone(batch), index, xs.len()));
+        let parts: Vec<Part<C>> = parts.collect();
         let state = self.state.get_lock();
         if state.phase != Phase::Running {
             drop(state);
-            batch.fail_all(TaskError::Closed);
-            return batch;
+            if parts.is_empty() {
+                batch.finish(vec![Some(C::failed(TaskError::Closed, 0))]);
+            }
+            for part in parts {
+                let len = part.len;
+                part.deliver(C::failed(TaskError::Closed, len));
+            }
+            return;
         }
-        if xs.is_empty() {
+        if parts.is_empty() {
             drop(state);
-            batch.finish_empty();
-            return batch;
+            batch.finish(Vec::new());
+            return;
         }
         let f = Arc::new(f);
-        for (index, x) in xs.into_iter().enumerate() {
+        for (part, xs) in parts.into_iter().zip(chunks) {
             let f = Arc::clone(&f);
-            let part = Part::new(Arc::clone(&batch), index);
             self.shared
                 .jobs
-                .put(Some(Box::new(move || part.deliver(run(|| f(x))))));
+                .put(Some(Box::new(move || part.deliver(run(&f, xs)))));
         }
-        batch
     }
     // ANCHOR_END: map
 
     /// `pool.imap(f, xs)`: as [`map`](Self::map), but an iterator over the
     /// results, in input order, each as soon as it and those before it are
     /// ready. A failed task is an `Err` in its place; the others still come.
+    /// One item per hand-off, as Python's default `chunksize=1`.
     ///
     /// ```
     /// let pool = syncbook::Pool::new(2);
@@ -547,11 +630,35 @@ impl Pool {
         X: Send + 'static,
         R: Send + 'static,
     {
-        let batch = self.submit_batch(f, xs, Order::Input, None);
+        self.imap_with_chunksize(f, xs, 1)
+    }
+
+    /// `pool.imap(f, xs, chunksize)`: as [`imap`](Self::imap), with
+    /// `chunksize` items per hand-off (at least 1); the results of a chunk
+    /// come when the whole chunk is done.
+    ///
+    /// ```
+    /// let pool = syncbook::Pool::new(2);
+    /// let total: u64 = pool.imap_with_chunksize(|x: u64| x, 1..=100, 10).map(Result::unwrap).sum();
+    /// assert_eq!(total, 5050);
+    /// ```
+    pub fn imap_with_chunksize<X, R, F>(
+        &self,
+        f: F,
+        xs: impl IntoIterator<Item = X>,
+        chunksize: usize,
+    ) -> IMapIterator<R>
+    where
+        F: Fn(X) -> R + Send + Sync + 'static,
+        X: Send + 'static,
+        R: Send + 'static,
+    {
+        let (batch, left) = self.submit_items(f, xs, chunksize, Order::Input);
         IMapIterator {
-            left: batch.total,
-            next: 0,
             batch,
+            next: 0,
+            current: Vec::new().into_iter(),
+            left,
         }
     }
 
@@ -577,11 +684,54 @@ impl Pool {
         X: Send + 'static,
         R: Send + 'static,
     {
-        let batch = self.submit_batch(f, xs, Order::Finish, None);
+        self.imap_unordered_with_chunksize(f, xs, 1)
+    }
+
+    /// `pool.imap_unordered(f, xs, chunksize)`: as
+    /// [`imap_unordered`](Self::imap_unordered), `chunksize` items per
+    /// hand-off (at least 1); a chunk's results come together, in order.
+    pub fn imap_unordered_with_chunksize<X, R, F>(
+        &self,
+        f: F,
+        xs: impl IntoIterator<Item = X>,
+        chunksize: usize,
+    ) -> IMapUnorderedIterator<R>
+    where
+        F: Fn(X) -> R + Send + Sync + 'static,
+        X: Send + 'static,
+        R: Send + 'static,
+    {
+        let (batch, left) = self.submit_items(f, xs, chunksize, Order::Finish);
         IMapUnorderedIterator {
-            left: batch.total,
             batch,
+            current: Vec::new().into_iter(),
+            left,
         }
+    }
+
+    /// `imap` and `imap_unordered`: each chunk delivers one result per item.
+    fn submit_items<X, R, F>(
+        &self,
+        f: F,
+        xs: impl IntoIterator<Item = X>,
+        chunksize: usize,
+        order: Order,
+    ) -> (Arc<Batch<Vec<Result<R, TaskError>>>>, usize)
+    where
+        F: Fn(X) -> R + Send + Sync + 'static,
+        X: Send + 'static,
+        R: Send + 'static,
+    {
+        let chunks = self.chunk(xs, Some(chunksize));
+        let items = chunks.iter().map(Vec::len).sum();
+        let batch = Arc::new(Batch::new(chunks.len(), order, None));
+        self.submit_chunks(
+            &batch,
+            chunks,
+            |f: &F, xs: Vec<X>| xs.into_iter().map(|x| run(|| f(x))).collect(),
+            f,
+        );
+        (batch, items)
     }
 
     // -----------------------------------------------------------------------
@@ -861,7 +1011,9 @@ impl<T: Send> Slot<T> {
     /// whether it is in.
     fn wait(&self, deadline: Option<&Deadline>) -> bool {
         let mut state = self.state.get_lock();
-        if state.result.is_some() {
+        // A brief spin first, with the lock let go: a result that comes
+        // within microseconds is taken without sleeping (as the Queue does).
+        if state.result.is_some() || state.spin_until(|s| s.result.is_some()) {
             return true;
         }
         state.waiting += 1;
@@ -946,40 +1098,98 @@ impl<T> fmt::Debug for AsyncResult<T> {
 // ---------------------------------------------------------------------------
 // Many results: the batch behind map, imap and imap_unordered
 
-/// In which order a batch keeps its results.
+/// Python's `map` chunksize: the items in about four chunks per worker.
+fn python_chunksize(items: usize, workers: usize) -> usize {
+    items.div_ceil(workers * 4).max(1)
+}
+
+/// The items, `chunksize` at a time.
+fn split<X>(mut xs: impl Iterator<Item = X>, chunksize: usize) -> Vec<Vec<X>> {
+    let mut chunks = Vec::new();
+    loop {
+        let chunk: Vec<X> = xs.by_ref().take(chunksize).collect();
+        if chunk.is_empty() {
+            return chunks;
+        }
+        chunks.push(chunk);
+    }
+}
+
+/// Runs `f` on every item of a chunk, even after one panics: the values,
+/// or the first failure.
+fn run_collecting<X, R>(f: impl Fn(X) -> R, xs: Vec<X>) -> Result<Vec<R>, TaskError> {
+    let mut xs = xs.into_iter();
+    let mut values = Vec::with_capacity(xs.len());
+    let mut failure = None;
+    // One `catch_unwind` around the whole loop, not one per item: on a
+    // panic the loop starts again with the items after the one that
+    // panicked, so each item runs exactly once.
+    while let Err(payload) = catch_unwind(AssertUnwindSafe(|| values.extend(xs.by_ref().map(&f)))) {
+        failure.get_or_insert_with(|| TaskError::Panicked(panic_message(&*payload)));
+    }
+    match failure {
+        None => Ok(values),
+        Some(error) => Err(error),
+    }
+}
+
+/// What one chunk of a batch delivers: `Result<Vec<R>, TaskError>` for
+/// `map` (its values, or its first failure), `Vec<Result<R, TaskError>>`
+/// for `imap` (one result per item).
+trait Chunk: Send + Sized + 'static {
+    /// The chunk of `len` items that never ran, because of `error`.
+    fn failed(error: TaskError, len: usize) -> Self;
+}
+
+impl<R: Send + 'static> Chunk for Result<Vec<R>, TaskError> {
+    fn failed(error: TaskError, _len: usize) -> Self {
+        Err(error)
+    }
+}
+
+impl<R: Send + 'static> Chunk for Vec<Result<R, TaskError>> {
+    fn failed(error: TaskError, len: usize) -> Self {
+        (0..len).map(|_| Err(error.clone())).collect()
+    }
+}
+
+/// In which order a batch keeps its chunks' results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Order {
     /// By input position (`map`, `imap`).
     Input,
-    /// As the tasks finish (`imap_unordered`).
+    /// As the chunks finish (`imap_unordered`).
     Finish,
 }
 
-/// The results of one `map`-like call, filled in by its jobs.
-struct Batch<R: Send> {
-    state: Value<BatchState<R>>,
+/// The results of one `map`-like call, filled in by its jobs, a chunk at a
+/// time.
+struct Batch<C> {
+    state: Value<BatchState<C>>,
     delivered: CondVar,
-    total: usize,
 }
 
-struct BatchState<R: Send> {
+struct BatchState<C> {
     order: Order,
-    /// `Order::Input`: each task's result in its input position.
-    slots: Vec<Option<Result<R, TaskError>>>,
+    /// `Order::Input`: each chunk's result in its input position.
+    slots: Vec<Option<C>>,
     /// `Order::Finish`: results not yet taken, in the order delivered.
-    finished: VecDeque<Result<R, TaskError>>,
-    /// Tasks that have not delivered yet.
+    finished: VecDeque<C>,
+    /// Chunks that have not delivered yet.
     left: usize,
     /// Whether an iterator waits on `delivered`.
     waiting: bool,
     /// `map_async`'s result, fulfilled by the last delivery.
-    promise: Option<Promise<Vec<R>>>,
+    promise: Option<Box<dyn FnOnce(Vec<Option<C>>) + Send>>,
 }
 
-impl<R: Send> Batch<R> {
-    fn new(total: usize, order: Order, promise: Option<Promise<Vec<R>>>) -> Self {
+impl<C: Chunk> Batch<C> {
+    fn new<R: Send + 'static>(chunks: usize, order: Order, promise: Option<Promise<Vec<R>>>) -> Self
+    where
+        Vec<Option<C>>: Collect<R>,
+    {
         let slots = match order {
-            Order::Input => std::iter::repeat_with(|| None).take(total).collect(),
+            Order::Input => std::iter::repeat_with(|| None).take(chunks).collect(),
             Order::Finish => Vec::new(),
         };
         Batch {
@@ -987,17 +1197,18 @@ impl<R: Send> Batch<R> {
                 order,
                 slots,
                 finished: VecDeque::new(),
-                left: total,
+                left: chunks,
                 waiting: false,
-                promise,
+                promise: promise.map(|p| -> Box<dyn FnOnce(Vec<Option<C>>) + Send> {
+                    Box::new(move |slots: Vec<Option<C>>| p.fulfil(slots.collect_all()))
+                }),
             }),
             delivered: CondVar::new(),
-            total,
         }
     }
 
-    /// Task `index` has finished with `result`.
-    fn deliver(&self, index: usize, result: Result<R, TaskError>) {
+    /// Chunk `index` has finished with `result`.
+    fn deliver(&self, index: usize, result: C) {
         let complete = {
             let mut state = self.state.get_lock();
             match state.order {
@@ -1017,43 +1228,23 @@ impl<R: Send> Batch<R> {
                 None
             }
         };
+        // Put together outside the batch's lock.
         if let Some((promise, slots)) = complete {
-            promise.fulfil(collect(slots));
+            promise(slots);
         }
     }
 
-    /// The pool refused the work: every task's result is `error`.
-    fn fail_all(&self, error: TaskError) {
-        let promise = {
-            let mut state = self.state.get_lock();
-            let total = state.left;
-            match state.order {
-                Order::Input => state.slots.fill_with(|| Some(Err(error.clone()))),
-                Order::Finish => state
-                    .finished
-                    .extend((0..total).map(|_| Err(error.clone()))),
-            }
-            state.left = 0;
-            state.promise.take()
-        };
-        if let Some(promise) = promise {
-            promise.fulfil(Err(error));
-        }
-    }
-
-    /// No tasks at all: `map` of nothing is an empty `Vec`.
-    fn finish_empty(&self) {
+    /// No chunks at all: the promise, if any, is fulfilled from `slots`
+    /// (none: `map` of nothing is an empty `Vec`).
+    fn finish(&self, slots: Vec<Option<C>>) {
         let promise = self.state.get_lock().promise.take();
         if let Some(promise) = promise {
-            promise.fulfil(Ok(Vec::new()));
+            promise(slots);
         }
     }
 
-    /// Waits until `take` finds a result, and returns it.
-    fn wait_take(
-        &self,
-        mut take: impl FnMut(&mut BatchState<R>) -> Option<Result<R, TaskError>>,
-    ) -> Result<R, TaskError> {
+    /// Waits until `take` finds a chunk's results, and returns them.
+    fn wait_take(&self, mut take: impl FnMut(&mut BatchState<C>) -> Option<C>) -> C {
         let mut state = self.state.get_lock();
         loop {
             if let Some(result) = take(&mut state) {
@@ -1066,68 +1257,102 @@ impl<R: Send> Batch<R> {
     }
 }
 
-/// Every task's result in input order, or the first failure.
-fn collect<R>(slots: Vec<Option<Result<R, TaskError>>>) -> Result<Vec<R>, TaskError> {
-    slots
-        .into_iter()
-        .map(|slot| slot.expect("every task has delivered"))
-        .collect()
+/// Every chunk's values in input order, or the first failure.
+trait Collect<R> {
+    fn collect_all(self) -> Result<Vec<R>, TaskError>;
 }
 
-/// One task's place in a batch. Delivers exactly once: by `deliver`, or,
-/// if dropped first (its job was dropped without running),
-/// `Err(TaskError::Terminated)`.
-struct Part<R: Send> {
-    batch: Option<Arc<Batch<R>>>,
+impl<R> Collect<R> for Vec<Option<Result<Vec<R>, TaskError>>> {
+    fn collect_all(self) -> Result<Vec<R>, TaskError> {
+        let mut chunks = Vec::with_capacity(self.len());
+        for slot in self {
+            chunks.push(slot.expect("every chunk has delivered")?);
+        }
+        if chunks.len() == 1 {
+            return Ok(chunks.pop().unwrap_or_default());
+        }
+        let mut values = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+        for chunk in chunks {
+            values.extend(chunk);
+        }
+        Ok(values)
+    }
+}
+
+/// `imap`'s batches have no promise; this is never called.
+impl<R> Collect<R> for Vec<Option<Vec<Result<R, TaskError>>>> {
+    fn collect_all(self) -> Result<Vec<R>, TaskError> {
+        self.into_iter()
+            .flat_map(|slot| slot.expect("every chunk has delivered"))
+            .collect()
+    }
+}
+
+/// One chunk's place in a batch. Delivers exactly once: by `deliver`, or,
+/// if dropped first (its job was dropped without running), as failed with
+/// `TaskError::Terminated`.
+struct Part<C: Chunk> {
+    batch: Option<Arc<Batch<C>>>,
     index: usize,
+    len: usize,
 }
 
-impl<R: Send> Part<R> {
-    fn new(batch: Arc<Batch<R>>, index: usize) -> Self {
+impl<C: Chunk> Part<C> {
+    fn new(batch: Arc<Batch<C>>, index: usize, len: usize) -> Self {
         Part {
             batch: Some(batch),
             index,
+            len,
         }
     }
 
-    fn deliver(mut self, result: Result<R, TaskError>) {
+    fn deliver(mut self, result: C) {
         if let Some(batch) = self.batch.take() {
             batch.deliver(self.index, result);
         }
     }
 }
 
-impl<R: Send> Drop for Part<R> {
+impl<C: Chunk> Drop for Part<C> {
     fn drop(&mut self) {
         if let Some(batch) = self.batch.take() {
             if crate::sync::abandoning_model_execution() {
                 return;
             }
-            batch.deliver(self.index, Err(TaskError::Terminated));
+            batch.deliver(self.index, C::failed(TaskError::Terminated, self.len));
         }
     }
 }
 
+type Items<R> = Vec<Result<R, TaskError>>;
+
 /// The iterator [`Pool::imap`] returns: each task's result in input order,
 /// waiting for it if need be.
-pub struct IMapIterator<R: Send> {
-    batch: Arc<Batch<R>>,
+pub struct IMapIterator<R: Send + 'static> {
+    batch: Arc<Batch<Items<R>>>,
+    /// The next chunk to take from the batch.
     next: usize,
+    /// The chunk being handed out.
+    current: std::vec::IntoIter<Result<R, TaskError>>,
     left: usize,
 }
 
-impl<R: Send> Iterator for IMapIterator<R> {
+impl<R: Send + 'static> Iterator for IMapIterator<R> {
     type Item = Result<R, TaskError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.left == 0 {
             return None;
         }
-        let index = self.next;
-        let result = self.batch.wait_take(|s| s.slots[index].take());
-        self.next += 1;
-        self.left -= 1;
-        Some(result)
+        loop {
+            if let Some(result) = self.current.next() {
+                self.left -= 1;
+                return Some(result);
+            }
+            let index = self.next;
+            self.current = self.batch.wait_take(|s| s.slots[index].take()).into_iter();
+            self.next += 1;
+        }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -1135,9 +1360,9 @@ impl<R: Send> Iterator for IMapIterator<R> {
     }
 }
 
-impl<R: Send> ExactSizeIterator for IMapIterator<R> {}
+impl<R: Send + 'static> ExactSizeIterator for IMapIterator<R> {}
 
-impl<R: Send> fmt::Debug for IMapIterator<R> {
+impl<R: Send + 'static> fmt::Debug for IMapIterator<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IMapIterator")
             .field("left", &self.left)
@@ -1147,21 +1372,26 @@ impl<R: Send> fmt::Debug for IMapIterator<R> {
 
 /// The iterator [`Pool::imap_unordered`] returns: the tasks' results in the
 /// order they finish, waiting for the next if need be.
-pub struct IMapUnorderedIterator<R: Send> {
-    batch: Arc<Batch<R>>,
+pub struct IMapUnorderedIterator<R: Send + 'static> {
+    batch: Arc<Batch<Items<R>>>,
+    current: std::vec::IntoIter<Result<R, TaskError>>,
     left: usize,
 }
 
-impl<R: Send> Iterator for IMapUnorderedIterator<R> {
+impl<R: Send + 'static> Iterator for IMapUnorderedIterator<R> {
     type Item = Result<R, TaskError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.left == 0 {
             return None;
         }
-        let result = self.batch.wait_take(|s| s.finished.pop_front());
-        self.left -= 1;
-        Some(result)
+        loop {
+            if let Some(result) = self.current.next() {
+                self.left -= 1;
+                return Some(result);
+            }
+            self.current = self.batch.wait_take(|s| s.finished.pop_front()).into_iter();
+        }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -1169,9 +1399,9 @@ impl<R: Send> Iterator for IMapUnorderedIterator<R> {
     }
 }
 
-impl<R: Send> ExactSizeIterator for IMapUnorderedIterator<R> {}
+impl<R: Send + 'static> ExactSizeIterator for IMapUnorderedIterator<R> {}
 
-impl<R: Send> fmt::Debug for IMapUnorderedIterator<R> {
+impl<R: Send + 'static> fmt::Debug for IMapUnorderedIterator<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IMapUnorderedIterator")
             .field("left", &self.left)

@@ -169,6 +169,79 @@ fn one_hundred_thousand_tasks_map_in_order() {
 }
 
 #[test]
+fn map_hands_out_chunks_as_python_does_four_per_worker() {
+    // Python: chunksize, extra = divmod(len, 4 * workers); chunksize += bool(extra).
+    for (items, chunksize) in [(16, 2), (17, 3), (800, 100)] {
+        let pool = Pool::new(2);
+        let (open, gate) = gate();
+        let ran = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&ran);
+        let all = pool.map_async(
+            move |i: usize| {
+                log.lock().unwrap().push(i);
+                if i == 0 {
+                    wait_at(&gate); // holds item 0's worker, and its chunk
+                }
+            },
+            0..items,
+        );
+        // The other worker runs every other chunk meanwhile.
+        eventually("every other chunk has run", || {
+            ran.lock().unwrap().len() >= items - chunksize + 1
+        });
+        let waiting: Vec<usize> = (1..items)
+            .filter(|i| !ran.lock().unwrap().contains(i))
+            .collect();
+        assert_eq!(
+            waiting,
+            (1..chunksize).collect::<Vec<_>>(),
+            "{items} items: the rest of item 0's chunk of {chunksize} waits with it"
+        );
+        open.send(()).unwrap();
+        assert_eq!(all.get().map(|v| v.len()), Ok(items));
+    }
+}
+
+#[test]
+fn in_a_chunk_every_item_runs_once_even_after_one_panics() {
+    let pool = Pool::new(2);
+    let ran = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&ran);
+    let result = pool.map_with_chunksize(
+        move |i: u32| {
+            log.lock().unwrap().push(i);
+            if i % 5 == 3 {
+                panic!("{i} failed");
+            }
+            i
+        },
+        0..20,
+        7,
+    );
+    assert_eq!(result, Err(TaskError::Panicked("3 failed".to_string())));
+    let mut ran = ran.lock().unwrap().clone();
+    ran.sort_unstable();
+    assert_eq!(ran, (0..20).collect::<Vec<_>>(), "each item exactly once");
+    let each: Vec<_> = pool
+        .imap_with_chunksize(|i: u32| if i == 4 { panic!("four") } else { i }, 0..9, 4)
+        .collect();
+    let mut expected: Vec<Result<u32, TaskError>> = (0..9).map(Ok).collect();
+    expected[4] = Err(TaskError::Panicked("four".to_string()));
+    assert_eq!(each, expected, "imap: each item's result in its place");
+    let mut unordered: Vec<u32> = pool
+        .imap_unordered_with_chunksize(|i: u32| i, 0..10, 3)
+        .map(Result::unwrap)
+        .collect();
+    unordered.sort_unstable();
+    assert_eq!(unordered, (0..10).collect::<Vec<_>>());
+    assert_eq!(
+        pool.map_with_chunksize(|i: u8| i, 0..3, 0),
+        Ok(vec![0, 1, 2]),
+        "0 counts as 1"
+    );
+}
+
+#[test]
 fn join_before_close_is_an_error_and_join_after_close_finishes_every_task() {
     let pool = Pool::new(2);
     let done = Arc::new(AtomicUsize::new(0));
