@@ -30,6 +30,8 @@ pub mod lock;
 pub mod manager;
 pub mod pipe;
 pub mod pool;
+#[cfg(not(feature = "loom"))]
+pub mod progress;
 pub mod queue;
 pub mod rlock;
 pub mod semaphore;

@@ -539,7 +539,7 @@ impl Pool {
         self.submit_chunks(
             &batch,
             chunks,
-            move |f: &F, xs: Vec<X>| run_collecting(|x| f(x), xs),
+            move |f: &F, xs: Vec<X>| run_collecting(f, xs),
             f,
         );
     }
@@ -716,7 +716,7 @@ impl Pool {
         xs: impl IntoIterator<Item = X>,
         chunksize: usize,
         order: Order,
-    ) -> (Arc<Batch<Vec<Result<R, TaskError>>>>, usize)
+    ) -> (Arc<Batch<Items<R>>>, usize)
     where
         F: Fn(X) -> R + Send + Sync + 'static,
         X: Send + 'static,
@@ -733,6 +733,53 @@ impl Pool {
         );
         (batch, items)
     }
+
+    // ANCHOR: map_progress
+    /// `list(tqdm(pool.imap(f, xs, chunksize), total=len(xs)))`: as
+    /// [`map`](Self::map), while a progress bar on standard error counts
+    /// the finished items and shows the rate and the time left (see
+    /// [`progress`](crate::progress); nothing is drawn when standard error
+    /// is not a terminal). The chunks are smaller than `map`'s, at most a
+    /// hundredth of the items, so that the bar moves.
+    ///
+    /// ```
+    /// let pool = syncbook::Pool::new(2);
+    /// let lengths = pool.map_progress(|w: String| w.len(), ["a", "bb"].map(String::from), "words");
+    /// assert_eq!(lengths, Ok(vec![1, 2]));
+    /// ```
+    #[cfg(not(feature = "loom"))]
+    pub fn map_progress<X, R, F>(
+        &self,
+        f: F,
+        xs: impl IntoIterator<Item = X>,
+        label: &str,
+    ) -> Result<Vec<R>, TaskError>
+    where
+        F: Fn(X) -> R + Send + Sync + 'static,
+        X: Send + 'static,
+        R: Send + 'static,
+    {
+        use crate::progress::ProgressExt;
+
+        let xs: Vec<X> = xs.into_iter().collect();
+        let chunksize = python_chunksize(xs.len(), self.workers).min(xs.len().div_ceil(100));
+        let mut values = Vec::with_capacity(xs.len());
+        let mut failure = None;
+        // Every result is taken, so every task has finished on return.
+        for result in self.imap_with_chunksize(f, xs, chunksize).progress(label) {
+            match result {
+                Ok(value) => values.push(value),
+                Err(error) => {
+                    failure.get_or_insert(error);
+                }
+            }
+        }
+        match failure {
+            None => Ok(values),
+            Some(error) => Err(error),
+        }
+    }
+    // ANCHOR_END: map_progress
 
     // -----------------------------------------------------------------------
     // Ending
@@ -1153,6 +1200,10 @@ impl<R: Send + 'static> Chunk for Vec<Result<R, TaskError>> {
     }
 }
 
+/// What the last chunk to deliver calls with every chunk's result:
+/// `map_async`'s promise, fulfilled with the whole.
+type Finish<C> = Box<dyn FnOnce(Vec<Option<C>>) + Send>;
+
 /// In which order a batch keeps its chunks' results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Order {
@@ -1180,7 +1231,7 @@ struct BatchState<C> {
     /// Whether an iterator waits on `delivered`.
     waiting: bool,
     /// `map_async`'s result, fulfilled by the last delivery.
-    promise: Option<Box<dyn FnOnce(Vec<Option<C>>) + Send>>,
+    promise: Option<Finish<C>>,
 }
 
 impl<C: Chunk> Batch<C> {
@@ -1199,7 +1250,7 @@ impl<C: Chunk> Batch<C> {
                 finished: VecDeque::new(),
                 left: chunks,
                 waiting: false,
-                promise: promise.map(|p| -> Box<dyn FnOnce(Vec<Option<C>>) + Send> {
+                promise: promise.map(|p| -> Finish<C> {
                     Box::new(move |slots: Vec<Option<C>>| p.fulfil(slots.collect_all()))
                 }),
             }),

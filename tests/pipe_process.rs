@@ -7,14 +7,16 @@
 //! pipe_child`).
 
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus};
-use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
+
+#[path = "common/example.rs"]
+mod example;
 
 use syncbook::pipe::process::{MAX_FRAME_LEN, connect, read_frame, spawn_child, write_frame};
 use syncbook::{Connection, RecvError};
@@ -370,45 +372,9 @@ fn threads_sending_at_once_never_mix_their_frames() {
 
 // ---- a real child process: examples/pipe_child.rs ----
 
-/// The child program, built once per run of this file: plain `cargo test`
-/// has built it already (cargo builds the examples), `cargo test --test
-/// pipe_process` has not.
-fn child_program() -> &'static Path {
-    static PROGRAM: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let program = PROGRAM.get_or_init(|| {
-        // target/debug/deps/pipe_process-* -> target/debug/examples/pipe_child
-        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .ok_or_else(|| format!("no target directory above {}", exe.display()))?;
-        let program = profile_dir
-            .join("examples")
-            .join(format!("pipe_child{}", std::env::consts::EXE_SUFFIX));
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut build = Command::new(cargo);
-        build.args(["build", "--quiet", "--package", "syncbook", "--example", "pipe_child"]);
-        match profile_dir.file_name().and_then(|name| name.to_str()) {
-            Some("debug") | None => {}
-            Some(profile) => {
-                build.args(["--profile", profile]);
-            }
-        }
-        let built = build.status().map(|status| status.success()).unwrap_or(false);
-        if program.is_file() {
-            Ok(program)
-        } else {
-            Err(format!(
-                "the child program {} is missing{}; build it with `cargo build --example pipe_child`",
-                program.display(),
-                if built { "" } else { " and could not be built" },
-            ))
-        }
-    });
-    match program {
-        Ok(path) => path,
-        Err(why) => panic!("{why}"),
-    }
+/// The child program, `examples/pipe_child.rs`, built if need be.
+fn child_program() -> PathBuf {
+    example::program("pipe_child")
 }
 
 /// A child process, killed if the test ends while it still runs.

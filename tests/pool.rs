@@ -14,7 +14,11 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use syncbook::progress::ProgressExt;
 use syncbook::{Barrier, Pool, PoolStateError, TaskError};
+
+#[path = "common/example.rs"]
+mod example;
 
 /// Long enough never to run out on a loaded machine; a test that hits it
 /// has failed (and does not hang).
@@ -187,7 +191,7 @@ fn map_hands_out_chunks_as_python_does_four_per_worker() {
         );
         // The other worker runs every other chunk meanwhile.
         eventually("every other chunk has run", || {
-            ran.lock().unwrap().len() >= items - chunksize + 1
+            ran.lock().unwrap().len() > items - chunksize
         });
         let waiting: Vec<usize> = (1..items)
             .filter(|i| !ran.lock().unwrap().contains(i))
@@ -520,6 +524,68 @@ fn a_panicking_callback_is_caught_recorded_and_the_pool_goes_on() {
     pool.join().unwrap();
 }
 // ANCHOR_END: callbacks
+
+// ANCHOR: progress
+#[test]
+fn map_progress_is_map_with_a_bar_that_counts_every_item() {
+    let pool = Pool::new(2);
+    let got = pool.map_progress(|x: u64| x + 1, 0..1000, "adding");
+    assert_eq!(got, Ok((1..=1000).collect::<Vec<_>>()));
+    let failed = pool.map_progress(
+        |x: u32| if x % 100 == 42 { panic!("{x}") } else { x },
+        0..1000,
+        "failing",
+    );
+    assert_eq!(failed, Err(TaskError::Panicked("42".to_string())));
+
+    let mut items = pool.imap(|x: u8| x, 0..50).progress("counting");
+    assert_eq!(items.len(), 50);
+    assert_eq!(items.by_ref().take(20).count(), 20);
+    assert_eq!(items.bar().position(), 20);
+    assert_eq!(items.len(), 30);
+    assert_eq!(items.by_ref().count(), 30);
+    assert_eq!(items.bar().position(), 50);
+    assert_eq!(items.bar().length(), Some(50));
+    assert!(items.bar().is_finished());
+}
+
+#[test]
+fn a_progress_bar_draws_nothing_when_stderr_is_not_a_terminal() {
+    let out = std::process::Command::new(example::program("progress"))
+        .arg("20000")
+        .output()
+        .expect("the progress example starts");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "no bar on a pipe");
+    let collatz = |mut n: u64| {
+        let mut steps = 0;
+        while n > 1 {
+            n = if n.is_multiple_of(2) {
+                n / 2
+            } else {
+                3 * n + 1
+            };
+            steps += 1;
+        }
+        steps
+    };
+    let (steps, start) = (1..20000).map(|n| (collatz(n), n)).max().unwrap();
+    let primes = (2..2000u64)
+        .filter(|n| {
+            (2..*n)
+                .take_while(|d| d * d <= *n)
+                .all(|d| !n.is_multiple_of(d))
+        })
+        .count();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "below 20000, the longest Collatz chain starts at {start}: {steps} steps\n\
+             below 2000, {primes} primes\n"
+        )
+    );
+}
+// ANCHOR_END: progress
 
 #[test]
 fn many_threads_can_share_one_pool() {
