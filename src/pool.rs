@@ -50,6 +50,7 @@ use crate::condition::CondVar;
 use crate::lock::Lock;
 use crate::queue::Queue;
 use crate::sync::{AtomicBool, Deadline, Ordering, thread};
+use crate::trace;
 use crate::value::Value;
 
 // ---------------------------------------------------------------------------
@@ -193,6 +194,29 @@ enum Phase {
     Terminated,
 }
 // ANCHOR_END: struct
+
+/// Whether `terminate` sets the workers' flag before it empties the queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Flag {
+    First,
+    Never,
+}
+
+/// The chapter's naive version, to be shown wrong by a model.
+pub mod naive {
+    use super::{Flag, Pool};
+
+    // ANCHOR: naive_terminate
+    /// `terminate` as first written: it empties the job queue and puts the
+    /// stop messages in, but sets no flag for the workers, who go on taking
+    /// jobs from the queue while it is being emptied. A job a worker takes
+    /// in the middle of the emptying then runs, though `terminate` had
+    /// begun before it was taken. The Pool chapter's model finds the run.
+    pub fn terminate_without_flag(pool: &Pool) {
+        pool.terminate_with(Flag::Never);
+    }
+    // ANCHOR_END: naive_terminate
+}
 
 impl fmt::Debug for Pool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -833,6 +857,12 @@ impl Pool {
     /// assert_eq!(busy.get(), Ok(()));
     /// ```
     pub fn terminate(&self) {
+        self.terminate_with(Flag::First);
+    }
+
+    /// `terminate`, with or without its flag (the naive version, in
+    /// [`naive::terminate_without_flag`], has none).
+    fn terminate_with(&self, flag: Flag) {
         let dropped = {
             let mut state = self.state.get_lock();
             if state.phase == Phase::Terminated {
@@ -841,11 +871,18 @@ impl Pool {
             state.phase = Phase::Terminated;
             // First the flag: the workers go on taking jobs while we empty
             // the queue, and must not run the ones they take from now on.
-            self.shared.terminated.store(true, Ordering::Relaxed);
+            if flag == Flag::First {
+                self.shared.terminated.store(true, Ordering::Relaxed);
+                trace::step("terminate: sets the flag", "");
+            }
             // Everything still queued: jobs, and the stop messages of a
             // `close`. The jobs are dropped below, outside the lock.
             let mut dropped: Vec<Job> = Vec::new();
             while let Ok(message) = self.shared.jobs.get_nowait() {
+                trace::step(
+                    "terminate: takes out",
+                    if message.is_some() { "a job" } else { "a stop" },
+                );
                 dropped.extend(message);
             }
             for _ in 0..self.workers {
@@ -917,11 +954,13 @@ impl Drop for Pool {
 /// is terminated), or stop.
 fn work(shared: &Shared) {
     while let Some(job) = shared.jobs.get() {
+        trace::step("takes a job", "");
         // Relaxed is enough: a job taken after `terminate` began emptying
         // the queue was taken under the queue's lock after that `terminate`
         // let go of it, which orders the flag's store before this load. A
         // job taken earlier may run or not: it was already in our hands.
         if shared.terminated.load(Ordering::Relaxed) {
+            trace::step("sees the flag: drops the job", "");
             drop(job); // delivers TaskError::Terminated
         } else {
             job(); // catches the task's panic and delivers the result itself

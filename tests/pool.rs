@@ -683,7 +683,7 @@ mod properties {
 // The models.
 
 use loom::sync::atomic::AtomicUsize as LoomAtomicUsize;
-use syncbook_model::check::{bounded, for_book, leak, outcomes};
+use syncbook_model::check::{bounded, for_book, leak, must_fail, outcomes};
 
 /// A counter of runs for each of three tasks, shared by leaking it.
 fn run_counters() -> &'static [LoomAtomicUsize; 3] {
@@ -744,36 +744,37 @@ fn model_join_after_close_returns_only_when_every_task_has_run() {
     println!("{}", found.report("runs per task"));
 }
 
-/// Two workers, three tasks, then `terminate`: every result resolves (loom
-/// reports a deadlock if any `get` or the `join` waited for ever), a task
-/// ran exactly when its result is its value, and never twice. A task runs
-/// only if a worker took it before `terminate` began: so of the tasks
-/// queued before one that ran, at most one (in the other worker's hands)
-/// can have been dropped. Bounded to two preemptions: 17,359 executions in
-/// about 3 s (a bound of 3: 1,798,775 executions, 4 minutes, the same
-/// fates).
-#[test]
-fn model_terminate_leaves_nobody_waiting() {
-    let found = outcomes(&bounded(2), || {
-        let counters = run_counters();
-        let pool = syncbook_model::Pool::new(2);
-        let results: Vec<_> = (0..3)
-            .map(|i| {
-                pool.apply_async(move || {
-                    counters[i].fetch_add(1, Ordering::Relaxed);
-                })
+/// Two workers, three tasks, then `terminate` (the real one, or the naive
+/// one): every result resolves (loom reports a deadlock if any `get` or the
+/// `join` waited for ever), a task ran exactly when its result is its
+/// value, and never twice. With `check_order`, also: a task runs only if a
+/// worker took it before `terminate` began, so of the tasks queued before
+/// one that ran, at most one (in the other worker's hands) can have been
+/// dropped. Returns each task's fate.
+fn terminate_fates(terminate: fn(&syncbook_model::Pool), check_order: bool) -> [&'static str; 3] {
+    let counters = run_counters();
+    let pool = syncbook_model::Pool::new(2);
+    let results: Vec<_> = (0..3)
+        .map(|i| {
+            pool.apply_async(move || {
+                syncbook_model::trace::step("runs task", i);
+                counters[i].fetch_add(1, Ordering::Relaxed);
             })
-            .collect();
-        pool.terminate();
-        let got: Vec<_> = results.into_iter().map(|r| r.get()).collect();
-        pool.join().unwrap();
-        let runs = runs(counters);
-        for (result, runs) in got.iter().zip(runs) {
-            match result {
-                Ok(()) => assert_eq!(runs, 1),
-                Err(e) => assert_eq!((e, runs), (&syncbook_model::TaskError::Terminated, 0)),
-            }
+        })
+        .collect();
+    syncbook_model::trace::step("calls terminate", "");
+    terminate(&pool);
+    syncbook_model::trace::step("terminate has returned", "");
+    let got: Vec<_> = results.into_iter().map(|r| r.get()).collect();
+    pool.join().unwrap();
+    let runs = runs(counters);
+    for (result, runs) in got.iter().zip(runs) {
+        match result {
+            Ok(()) => assert_eq!(runs, 1),
+            Err(e) => assert_eq!((e, runs), (&syncbook_model::TaskError::Terminated, 0)),
         }
+    }
+    if check_order {
         for i in (0..3).filter(|&i| runs[i] == 1) {
             let dropped_before = runs[..i].iter().filter(|&&r| r == 0).count();
             assert!(
@@ -781,7 +782,42 @@ fn model_terminate_leaves_nobody_waiting() {
                 "task {i} ran, taken after terminate began"
             );
         }
-        runs.map(|r| if r == 1 { "ran" } else { "dropped" })
+    }
+    runs.map(|r| if r == 1 { "ran" } else { "dropped" })
+}
+
+/// The naive `terminate`, which sets no flag: loom finds a task that a
+/// worker took while `terminate` was emptying the queue, and ran. Bounded
+/// to two preemptions, as the model of the real one below.
+#[test]
+fn model_naive_terminate_runs_a_task_taken_after_it_began() {
+    let naive = syncbook_model::pool::naive::terminate_without_flag;
+    let found = outcomes(&bounded(2), move || terminate_fates(naive, false));
+    assert!(found.values().contains(&["dropped", "dropped", "ran"]));
+    let failure = must_fail(&bounded(2), move || {
+        terminate_fates(naive, true);
+    });
+    assert!(
+        failure.message.contains("taken after terminate began"),
+        "{failure:?}"
+    );
+    insta::assert_snapshot!(
+        "naive_terminate",
+        for_book(&format!(
+            "{}\n\n{}",
+            found.report("fates of the three tasks"),
+            failure.report("a task ran that no worker held when terminate began")
+        ))
+    );
+}
+
+/// The real `terminate`: the checks above hold in every execution.
+/// Bounded to two preemptions: 17,359 executions in about 3 s (a bound of
+/// 3: 1,798,775 executions, 4 minutes, the same fates).
+#[test]
+fn model_terminate_leaves_nobody_waiting() {
+    let found = outcomes(&bounded(2), || {
+        terminate_fates(syncbook_model::Pool::terminate, true)
     });
     insta::assert_snapshot!(
         "terminate",
