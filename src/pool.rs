@@ -472,7 +472,6 @@ impl Pool {
     // -----------------------------------------------------------------------
     // Many tasks
 
-    // ANCHOR: map
     /// `pool.map(f, xs)`: runs `f` on every item, spread over the workers,
     /// and returns the results in input order. If tasks panic, waits for
     /// all the others to finish and returns the first failure by input
@@ -545,6 +544,7 @@ impl Pool {
         result
     }
 
+    // ANCHOR: map
     /// `map` and `map_async`: each chunk delivers its values, or its first
     /// failure; the last one to deliver puts the whole together.
     fn submit_collect<X, R, F>(
@@ -1184,6 +1184,7 @@ impl<T> fmt::Debug for AsyncResult<T> {
 // ---------------------------------------------------------------------------
 // Many results: the batch behind map, imap and imap_unordered
 
+// ANCHOR: chunks
 /// Python's `map` chunksize: the items in about four chunks per worker.
 fn python_chunksize(items: usize, workers: usize) -> usize {
     items.div_ceil(workers * 4).max(1)
@@ -1218,6 +1219,7 @@ fn run_collecting<X, R>(f: impl Fn(X) -> R, xs: Vec<X>) -> Result<Vec<R>, TaskEr
         Some(error) => Err(error),
     }
 }
+// ANCHOR_END: chunks
 
 /// What one chunk of a batch delivers: `Result<Vec<R>, TaskError>` for
 /// `map` (its values, or its first failure), `Vec<Result<R, TaskError>>`
