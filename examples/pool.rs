@@ -364,8 +364,10 @@ fn chart(path: &str, comparisons: &[Comparison]) -> Result<(), Box<dyn std::erro
     let panels = root.split_evenly((1, comparisons.len()));
     for (panel, comparison) in panels.iter().zip(comparisons) {
         let ms: Vec<f64> = comparison.rows.iter().map(|(_, s)| s * 1e3).collect();
-        let lo = ms.iter().copied().fold(f64::MAX, f64::min) / 3.0;
-        let hi = ms.iter().copied().fold(0.0, f64::max) * 6.0;
+        // Whole decades, so that the grid lines fall on 0.1, 1, 10, ...
+        let decade = |x: f64, round: fn(f64) -> f64| 10f64.powf(round(x.log10()));
+        let lo = decade(ms.iter().copied().fold(f64::MAX, f64::min) / 2.0, f64::floor);
+        let hi = decade(ms.iter().copied().fold(0.0, f64::max) * 4.0, f64::ceil);
         let mut chart = ChartBuilder::on(panel)
             .caption(
                 format!(
@@ -382,6 +384,7 @@ fn chart(path: &str, comparisons: &[Comparison]) -> Result<(), Box<dyn std::erro
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .light_line_style(WHITE)
             .x_labels(0)
             .y_desc("wall time, ms (log scale)")
             .draw()?;
@@ -398,8 +401,8 @@ fn chart(path: &str, comparisons: &[Comparison]) -> Result<(), Box<dyn std::erro
                 .replace(", 1 thread", "")
                 .replace(", 2 threads", "");
             chart.draw_series([
-                Text::new(short, (x, t * 2.4), ("sans-serif", 12)),
-                Text::new(format!("{t:.3} ms"), (x, t * 1.5), ("sans-serif", 12)),
+                Text::new(short, (x, t * 1.9), ("sans-serif", 12)),
+                Text::new(format!("{t:.3} ms"), (x, t * 1.4), ("sans-serif", 12)),
             ])?;
         }
     }
