@@ -366,7 +366,10 @@ fn chart(path: &str, comparisons: &[Comparison]) -> Result<(), Box<dyn std::erro
         let ms: Vec<f64> = comparison.rows.iter().map(|(_, s)| s * 1e3).collect();
         // Whole decades, so that the grid lines fall on 0.1, 1, 10, ...
         let decade = |x: f64, round: fn(f64) -> f64| 10f64.powf(round(x.log10()));
-        let lo = decade(ms.iter().copied().fold(f64::MAX, f64::min) / 2.0, f64::floor);
+        let lo = decade(
+            ms.iter().copied().fold(f64::MAX, f64::min) / 2.0,
+            f64::floor,
+        );
         let hi = decade(ms.iter().copied().fold(0.0, f64::max) * 4.0, f64::ceil);
         let mut chart = ChartBuilder::on(panel)
             .caption(
