@@ -546,7 +546,8 @@ impl Pool {
 
     // ANCHOR: map
     /// `map` and `map_async`: each chunk delivers its values, or its first
-    /// failure; the last one to deliver puts the whole together.
+    /// failure, and they are gathered into one `Vec` in input order as they
+    /// come (see [`Values`]).
     fn submit_collect<X, R, F>(
         &self,
         f: F,
@@ -559,7 +560,9 @@ impl Pool {
         R: Send + 'static,
     {
         let chunks = self.chunk(xs, chunksize);
-        let batch = Arc::new(Batch::new(chunks.len(), Order::Input, Some(promise)));
+        let items = chunks.iter().map(Vec::len).sum();
+        let gather = Values::new(items, promise);
+        let batch = Arc::new(Batch::new(chunks.len(), Order::Input, Some(gather)));
         self.submit_chunks(
             &batch,
             chunks,
@@ -614,7 +617,7 @@ impl Pool {
         if state.phase != Phase::Running {
             drop(state);
             if parts.is_empty() {
-                batch.finish(vec![Some(C::failed(TaskError::Closed, 0))]);
+                batch.finish(Some(C::failed(TaskError::Closed, 0)));
             }
             for part in parts {
                 let len = part.len;
@@ -624,7 +627,7 @@ impl Pool {
         }
         if parts.is_empty() {
             drop(state);
-            batch.finish(Vec::new());
+            batch.finish(None);
             return;
         }
         let f = Arc::new(f);
@@ -1241,9 +1244,59 @@ impl<R: Send + 'static> Chunk for Vec<Result<R, TaskError>> {
     }
 }
 
-/// What the last chunk to deliver calls with every chunk's result:
-/// `map_async`'s promise, fulfilled with the whole.
-type Finish<C> = Box<dyn FnOnce(Vec<Option<C>>) + Send>;
+/// What `map` does with its chunks' results: takes them in input order,
+/// as each becomes the next one, and delivers the whole at the end.
+trait Gather<C>: Send {
+    /// The next chunk's result, in input order.
+    fn absorb(&mut self, chunk: C);
+    /// Every chunk is in: deliver the whole.
+    fn finish(self: Box<Self>);
+}
+
+/// `map`'s gatherer: the values so far, in input order, or the first
+/// failure, and the promise to fulfil with them.
+struct Values<R: Send> {
+    values: Vec<R>,
+    failure: Option<TaskError>,
+    promise: Promise<Vec<R>>,
+}
+
+impl<R: Send + 'static> Values<R> {
+    fn new(items: usize, promise: Promise<Vec<R>>) -> Box<dyn Gather<Result<Vec<R>, TaskError>>> {
+        Box::new(Values {
+            values: Vec::with_capacity(items),
+            failure: None,
+            promise,
+        })
+    }
+}
+
+impl<R: Send + 'static> Gather<Result<Vec<R>, TaskError>> for Values<R> {
+    fn absorb(&mut self, chunk: Result<Vec<R>, TaskError>) {
+        match chunk {
+            Ok(values) if self.failure.is_none() => self.values.extend(values),
+            Ok(_) => {}
+            Err(error) => {
+                if self.failure.is_none() {
+                    self.failure = Some(error);
+                    self.values = Vec::new();
+                }
+            }
+        }
+    }
+
+    fn finish(self: Box<Self>) {
+        let Values {
+            values,
+            failure,
+            promise,
+        } = *self;
+        promise.fulfil(match failure {
+            None => Ok(values),
+            Some(error) => Err(error),
+        });
+    }
+}
 
 /// In which order a batch keeps its chunks' results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1263,7 +1316,8 @@ struct Batch<C> {
 
 struct BatchState<C> {
     order: Order,
-    /// `Order::Input`: each chunk's result in its input position.
+    /// `Order::Input`: each chunk's result in its input position, until
+    /// it is taken (by the gatherer, or by `imap`'s iterator).
     slots: Vec<Option<C>>,
     /// `Order::Finish`: results not yet taken, in the order delivered.
     finished: VecDeque<C>,
@@ -1271,15 +1325,16 @@ struct BatchState<C> {
     left: usize,
     /// Whether an iterator waits on `delivered`.
     waiting: bool,
-    /// `map_async`'s result, fulfilled by the last delivery.
-    promise: Option<Finish<C>>,
+    /// `map`'s gatherer, and the first slot it has not taken yet. It takes
+    /// each chunk as soon as all those before it are in: by the time the
+    /// last chunk delivers, the others are in place, and only that one
+    /// is left to copy.
+    gather: Option<Box<dyn Gather<C>>>,
+    gathered: usize,
 }
 
 impl<C: Chunk> Batch<C> {
-    fn new<R: Send + 'static>(chunks: usize, order: Order, promise: Option<Promise<Vec<R>>>) -> Self
-    where
-        Vec<Option<C>>: Collect<R>,
-    {
+    fn new(chunks: usize, order: Order, gather: Option<Box<dyn Gather<C>>>) -> Self {
         let slots = match order {
             Order::Input => std::iter::repeat_with(|| None).take(chunks).collect(),
             Order::Finish => Vec::new(),
@@ -1291,9 +1346,8 @@ impl<C: Chunk> Batch<C> {
                 finished: VecDeque::new(),
                 left: chunks,
                 waiting: false,
-                promise: promise.map(|p| -> Finish<C> {
-                    Box::new(move |slots: Vec<Option<C>>| p.fulfil(slots.collect_all()))
-                }),
+                gather,
+                gathered: 0,
             }),
             delivered: CondVar::new(),
         }
@@ -1303,35 +1357,42 @@ impl<C: Chunk> Batch<C> {
     fn deliver(&self, index: usize, result: C) {
         let complete = {
             let mut state = self.state.get_lock();
+            let state = &mut *state;
             match state.order {
                 Order::Input => state.slots[index] = Some(result),
                 Order::Finish => state.finished.push_back(result),
             }
             state.left -= 1;
+            if let Some(gather) = state.gather.as_mut() {
+                while let Some(next) = state.slots.get_mut(state.gathered).and_then(Option::take) {
+                    gather.absorb(next);
+                    state.gathered += 1;
+                }
+            }
             if state.waiting {
                 self.delivered.notify_all();
             }
             if state.left == 0 {
-                state
-                    .promise
-                    .take()
-                    .map(|p| (p, std::mem::take(&mut state.slots)))
+                state.gather.take()
             } else {
                 None
             }
         };
-        // Put together outside the batch's lock.
-        if let Some((promise, slots)) = complete {
-            promise(slots);
+        // Delivered outside the batch's lock.
+        if let Some(gather) = complete {
+            gather.finish();
         }
     }
 
-    /// No chunks at all: the promise, if any, is fulfilled from `slots`
-    /// (none: `map` of nothing is an empty `Vec`).
-    fn finish(&self, slots: Vec<Option<C>>) {
-        let promise = self.state.get_lock().promise.take();
-        if let Some(promise) = promise {
-            promise(slots);
+    /// No chunks at all: the gatherer, if any, finishes with `only` (none:
+    /// `map` of nothing is an empty `Vec`).
+    fn finish(&self, only: Option<C>) {
+        let gather = self.state.get_lock().gather.take();
+        if let Some(mut gather) = gather {
+            if let Some(chunk) = only {
+                gather.absorb(chunk);
+            }
+            gather.finish();
         }
     }
 
@@ -1346,37 +1407,6 @@ impl<C: Chunk> Batch<C> {
             self.delivered.wait(&mut state);
             state.waiting = false;
         }
-    }
-}
-
-/// Every chunk's values in input order, or the first failure.
-trait Collect<R> {
-    fn collect_all(self) -> Result<Vec<R>, TaskError>;
-}
-
-impl<R> Collect<R> for Vec<Option<Result<Vec<R>, TaskError>>> {
-    fn collect_all(self) -> Result<Vec<R>, TaskError> {
-        let mut chunks = Vec::with_capacity(self.len());
-        for slot in self {
-            chunks.push(slot.expect("every chunk has delivered")?);
-        }
-        if chunks.len() == 1 {
-            return Ok(chunks.pop().unwrap_or_default());
-        }
-        let mut values = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
-        for chunk in chunks {
-            values.extend(chunk);
-        }
-        Ok(values)
-    }
-}
-
-/// `imap`'s batches have no promise; this is never called.
-impl<R> Collect<R> for Vec<Option<Vec<Result<R, TaskError>>>> {
-    fn collect_all(self) -> Result<Vec<R>, TaskError> {
-        self.into_iter()
-            .flat_map(|slot| slot.expect("every chunk has delivered"))
-            .collect()
     }
 }
 
