@@ -561,7 +561,7 @@ impl Pool {
     {
         let chunks = self.chunk(xs, chunksize);
         let items = chunks.iter().map(Vec::len).sum();
-        let gather = Values::new(items, promise);
+        let gather = Values::boxed(items, promise);
         let batch = Arc::new(Batch::new(chunks.len(), Order::Input, Some(gather)));
         self.submit_chunks(
             &batch,
@@ -1262,7 +1262,7 @@ struct Values<R: Send> {
 }
 
 impl<R: Send + 'static> Values<R> {
-    fn new(items: usize, promise: Promise<Vec<R>>) -> Box<dyn Gather<Result<Vec<R>, TaskError>>> {
+    fn boxed(items: usize, promise: Promise<Vec<R>>) -> Box<dyn Gather<Result<Vec<R>, TaskError>>> {
         Box::new(Values {
             values: Vec::with_capacity(items),
             failure: None,
