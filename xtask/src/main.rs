@@ -5,6 +5,7 @@
 //! Failure>` function, a match arm in `main`, and a line in `USAGE`.
 
 mod book;
+mod exercises;
 mod log;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,10 @@ Subcommands:
   book    Check the book sources, then render the book (book.toml) into its
           build dir (book/). Fails, naming file and line, on a chapter
           missing from SUMMARY.md or a broken {{#include}} / anchor.
+  exercises [COMMAND]
+          The classroom exercises, checked by loom: list (default), check,
+          hint, watch, reset, solution, verify. `cargo xtask exercises help`
+          says more.
   help    Show this message.
 
 Options for `book`:
@@ -38,6 +43,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("book") => book::run(&args[1..]),
+        Some("exercises") => exercises::run(&args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

@@ -1,0 +1,86 @@
+//! Grades the exercise `condition_flag` (chapter "Condition and Event"):
+//! `cargo xtask exercises check condition_flag`.
+
+/// The graded file: the student's, the pristine copy (feature `pristine`)
+/// or the reference solution (feature `solutions`), as a module `exercise`.
+macro_rules! graded {
+    () => {
+        #[cfg_attr(
+            not(any(feature = "pristine", feature = "solutions")),
+            path = "../condition/flag.rs"
+        )]
+        #[cfg_attr(feature = "pristine", path = "../.pristine/condition/flag.rs")]
+        #[cfg_attr(feature = "solutions", path = "../solutions/condition_flag.rs")]
+        // An unsolved exercise may leave parts unused; and the file is
+        // compiled twice on purpose (std and loom), which clippy flags.
+        #[allow(dead_code, unused_imports, clippy::duplicate_mod)]
+        pub mod exercise;
+    };
+}
+
+/// The exercise on std's threads and the crate `syncbook`. (`path = "."`:
+/// the graded file's path is relative to this folder, not to `real/`.)
+#[path = "."]
+mod real {
+    use syncbook_exercises::real as kit;
+    graded!();
+}
+
+/// The same exercise on loom's threads and `syncbook_model`.
+#[path = "."]
+mod model {
+    use syncbook_exercises::model as kit;
+    graded!();
+}
+
+use std::time::Duration;
+
+use syncbook_exercises::{assert_model, bounded, leak, spawn, within};
+
+#[test]
+fn a_raised_flag_lets_wait_return_at_once() {
+    let flag = real::exercise::Flag::new();
+    assert!(!flag.is_set());
+    flag.set();
+    assert!(flag.is_set());
+    within(10, "waiting on a raised flag", move || flag.wait());
+}
+
+#[test]
+fn set_releases_a_thread_that_waits() {
+    within(10, "a waiter, released by set", || {
+        let flag = leak(real::exercise::Flag::new());
+        let waiter = std::thread::spawn(move || flag.wait());
+        std::thread::sleep(Duration::from_millis(20));
+        flag.set();
+        waiter.join().unwrap();
+    });
+}
+
+// Bounded to 3 preemptions: the lost wake-up needs one.
+
+#[test]
+fn model_set_always_wakes_the_waiter() {
+    assert_model(
+        &bounded(3),
+        "\"wait returns once set has been called\"",
+        || {
+            let flag = leak(model::exercise::Flag::new());
+            let a = spawn("A", move || flag.wait());
+            flag.set();
+            a.join().unwrap();
+        },
+    );
+}
+
+#[test]
+fn model_two_waiters_are_both_released() {
+    assert_model(&bounded(2), "\"set releases every waiter\"", || {
+        let flag = leak(model::exercise::Flag::new());
+        let a = spawn("A", move || flag.wait());
+        let b = spawn("B", move || flag.wait());
+        flag.set();
+        a.join().unwrap();
+        b.join().unwrap();
+    });
+}

@@ -1,0 +1,96 @@
+//! Grades the exercise `queue_bounded_buffer` (chapter "Queue"):
+//! `cargo xtask exercises check queue_bounded_buffer`.
+
+/// The graded file: the student's, the pristine copy (feature `pristine`)
+/// or the reference solution (feature `solutions`), as a module `exercise`.
+macro_rules! graded {
+    () => {
+        #[cfg_attr(
+            not(any(feature = "pristine", feature = "solutions")),
+            path = "../queue/bounded_buffer.rs"
+        )]
+        #[cfg_attr(feature = "pristine", path = "../.pristine/queue/bounded_buffer.rs")]
+        #[cfg_attr(feature = "solutions", path = "../solutions/queue_bounded_buffer.rs")]
+        // An unsolved exercise may leave parts unused; and the file is
+        // compiled twice on purpose (std and loom), which clippy flags.
+        #[allow(dead_code, unused_imports, clippy::duplicate_mod)]
+        pub mod exercise;
+    };
+}
+
+/// The exercise on std's threads and the crate `syncbook`. (`path = "."`:
+/// the graded file's path is relative to this folder, not to `real/`.)
+#[path = "."]
+mod real {
+    use syncbook_exercises::real as kit;
+    graded!();
+}
+
+/// The same exercise on loom's threads and `syncbook_model`.
+#[path = "."]
+mod model {
+    use syncbook_exercises::model as kit;
+    graded!();
+}
+
+use syncbook_exercises::{assert_model, bounded, leak, spawn, within};
+
+#[test]
+fn items_come_out_in_the_order_they_went_in() {
+    let buffer = real::exercise::BoundedBuffer::new(3);
+    for i in 0..3 {
+        buffer.put(i);
+    }
+    assert_eq!([buffer.get(), buffer.get(), buffer.get()], [0, 1, 2]);
+}
+
+#[test]
+fn two_producers_and_two_consumers_through_a_buffer_of_one() {
+    let mut got = within(5, "two producers and two consumers", || {
+        let buffer = leak(real::exercise::BoundedBuffer::new(1));
+        let producers: Vec<_> = (0..2)
+            .map(|p| {
+                std::thread::spawn(move || {
+                    for i in 0..2_000 {
+                        buffer.put(p * 10_000 + i);
+                    }
+                })
+            })
+            .collect();
+        let consumers: Vec<_> = (0..2)
+            .map(|_| {
+                std::thread::spawn(move || (0..2_000).map(|_| buffer.get()).collect::<Vec<_>>())
+            })
+            .collect();
+        for p in producers {
+            p.join().unwrap();
+        }
+        consumers
+            .into_iter()
+            .flat_map(|c| c.join().unwrap())
+            .collect::<Vec<_>>()
+    });
+    got.sort_unstable();
+    let expected: Vec<_> = (0..2_000).chain(10_000..12_000).collect();
+    assert_eq!(got, expected, "every item got exactly once");
+}
+
+// Bounded to 2 preemptions (as the chapter's model of the same deadlock):
+// three threads, and the deadlock needs two.
+#[test]
+fn model_two_consumers_and_a_producer_all_finish() {
+    assert_model(
+        &bounded(2),
+        "\"two consumers and a producer all finish, every item got once\"",
+        || {
+            let buffer = leak(model::exercise::BoundedBuffer::new(1));
+            let a = spawn("A", move || buffer.get());
+            let b = spawn("B", move || buffer.get());
+            buffer.put(1);
+            buffer.put(2);
+            let mut got = [a.join().unwrap(), b.join().unwrap()];
+            got.sort_unstable();
+            assert_eq!(got, [1, 2]);
+        },
+    );
+}

@@ -1,0 +1,102 @@
+//! Grades the exercise `value_transfer` (chapter "The lost update"):
+//! `cargo xtask exercises check value_transfer`.
+
+/// The graded file: the student's, the pristine copy (feature `pristine`)
+/// or the reference solution (feature `solutions`), as a module `exercise`.
+macro_rules! graded {
+    () => {
+        #[cfg_attr(
+            not(any(feature = "pristine", feature = "solutions")),
+            path = "../value/transfer.rs"
+        )]
+        #[cfg_attr(feature = "pristine", path = "../.pristine/value/transfer.rs")]
+        #[cfg_attr(feature = "solutions", path = "../solutions/value_transfer.rs")]
+        // An unsolved exercise may leave parts unused; and the file is
+        // compiled twice on purpose (std and loom), which clippy flags.
+        #[allow(dead_code, unused_imports, clippy::duplicate_mod)]
+        pub mod exercise;
+    };
+}
+
+/// The exercise on std's threads and the crate `syncbook`. (`path = "."`:
+/// the graded file's path is relative to this folder, not to `real/`.)
+#[path = "."]
+mod real {
+    use syncbook_exercises::real as kit;
+    graded!();
+}
+
+/// The same exercise on loom's threads and `syncbook_model`.
+#[path = "."]
+mod model {
+    use syncbook_exercises::model as kit;
+    graded!();
+}
+
+use syncbook::Array;
+use syncbook_exercises::{assert_model, bounded, leak, spawn, within};
+
+#[test]
+fn a_transfer_moves_the_amount() {
+    let accounts = Array::new(vec![10, 10]);
+    real::exercise::transfer(&accounts, 0, 1, 3);
+    assert_eq!(accounts.to_vec(), [7, 13]);
+    assert_eq!(real::exercise::total(&accounts), 20);
+}
+
+#[test]
+fn threads_transferring_back_and_forth_lose_nothing() {
+    let accounts = within(30, "two threads' transfers", || {
+        let accounts = leak(Array::new(vec![1_000, 1_000]));
+        let a = std::thread::spawn(|| {
+            for _ in 0..20_000 {
+                real::exercise::transfer(accounts, 0, 1, 1);
+            }
+        });
+        for _ in 0..10_000 {
+            real::exercise::transfer(accounts, 1, 0, 1);
+        }
+        a.join().unwrap();
+        accounts.to_vec()
+    });
+    assert_eq!(
+        accounts,
+        [-9_000, 11_000],
+        "20,000 moved one way, 10,000 back"
+    );
+}
+
+// Both models are bounded to 3 preemptions (threads switched against their
+// will at most three times): enough to find every lost update here, and
+// quick.
+
+#[test]
+fn model_two_concurrent_transfers_lose_nothing() {
+    assert_model(
+        &bounded(3),
+        "\"both transfers land: the accounts end at [9, 11]\"",
+        || {
+            let accounts = leak(syncbook_model::Array::new(vec![10, 10]));
+            let a = spawn("A", move || model::exercise::transfer(accounts, 0, 1, 3));
+            model::exercise::transfer(accounts, 1, 0, 2);
+            a.join().unwrap();
+            let end = accounts.to_vec();
+            assert_eq!(
+                end,
+                [9, 11],
+                "a transfer was lost: the accounts end at {end:?}"
+            );
+        },
+    );
+}
+
+#[test]
+fn model_total_never_sees_a_transfer_half_done() {
+    assert_model(&bounded(3), "\"total is always 20\"", || {
+        let accounts = leak(syncbook_model::Array::new(vec![10, 10]));
+        let a = spawn("A", move || model::exercise::transfer(accounts, 0, 1, 3));
+        let seen = model::exercise::total(accounts);
+        a.join().unwrap();
+        assert_eq!(seen, 20, "total saw {seen}: a transfer half done");
+    });
+}

@@ -1,0 +1,712 @@
+//! `cargo xtask exercises`: the classroom runner, in the manner of
+//! rustlings. It lists the exercises (`exercises/manifest.toml`) with their
+//! progress, checks one (build, ordinary tests, loom models) and says in
+//! plain words what failed, showing loom's failing interleaving as the
+//! book's step table; it gives progressive hints, re-checks on save,
+//! restores an exercise, shows a reference solution once the exercise
+//! passes, and (`verify`, for teachers and CI) checks that every pristine
+//! exercise fails its tests and every solution passes them.
+//!
+//! Grading is `cargo test -p syncbook_exercises --test <exercise>`; see
+//! `exercises/README.md` for how one exercise file is built for both the
+//! ordinary tests and the models.
+
+mod manifest;
+mod outcome;
+mod progress;
+
+use crate::Failure;
+use manifest::{Exercise, Manifest, pristine_path, statement};
+use outcome::TestRun;
+use progress::Progress;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant, SystemTime};
+
+/// The package holding the exercises and their grading tests.
+const PACKAGE: &str = "syncbook_exercises";
+
+pub const USAGE: &str = "\
+Usage: cargo xtask exercises [COMMAND]
+
+Commands:
+  list             The exercises, done or pending, and which is next [default]
+  check NAME       Build the exercise and run its tests and loom models
+  hint NAME        Show the next hint (each call shows one more)
+  watch [NAME]     Check NAME (default: the next pending one) every time its
+                   file is saved; go on to the next when it passes
+  reset NAME       Put the exercise's file back as it was at the start
+  solution NAME    Show the reference solution (only once the exercise passes)
+  verify           For teachers and CI: every unsolved exercise (the pristine
+                   copies) fails its tests, every reference solution passes
+";
+
+pub fn run(args: &[String]) -> Result<(), Failure> {
+    let runner = Runner::new()?;
+    let name = args.get(1).map(String::as_str);
+    let need_name = |command: &str| {
+        name.ok_or_else(|| {
+            Failure::Usage(format!(
+                "`exercises {command}` needs an exercise's name (see `cargo xtask exercises list`)"
+            ))
+        })
+    };
+    if args.len() > 2 {
+        return Err(Failure::Usage(format!(
+            "unexpected `{}` after `exercises {} {}`",
+            args[2], args[0], args[1]
+        )));
+    }
+    match args.first().map(String::as_str) {
+        None | Some("list") => runner.list(),
+        Some("check") => runner.check_command(need_name("check")?),
+        Some("hint") => runner.hint(need_name("hint")?),
+        Some("watch") => runner.watch(name),
+        Some("reset") => runner.reset(need_name("reset")?),
+        Some("solution") => runner.solution(need_name("solution")?),
+        Some("verify") => runner.verify(),
+        Some("help" | "-h" | "--help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(Failure::Usage(format!(
+            "unknown command `exercises {other}`\n\n{USAGE}"
+        ))),
+    }
+}
+
+fn failed(message: impl Into<String>) -> Failure {
+    Failure::Failed(message.into())
+}
+
+/// Which copy of the exercises a cargo run grades.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Copy {
+    /// The files the student edits.
+    Working,
+    /// The pristine copies under `.pristine/`.
+    Pristine,
+    /// The reference solutions.
+    Solutions,
+}
+
+impl Copy {
+    fn features(self) -> &'static [&'static str] {
+        match self {
+            Copy::Working => &[],
+            Copy::Pristine => &["--features", "pristine"],
+            Copy::Solutions => &["--features", "solutions"],
+        }
+    }
+}
+
+/// What checking one exercise found.
+enum Checked {
+    /// Every test passed.
+    Passed(TestRun),
+    /// The exercise (or its test) did not compile.
+    BuildFailed(String),
+    /// Some test failed.
+    TestsFailed(TestRun),
+    /// The test binary died without finishing (e.g. loom aborted it).
+    Crashed { run: TestRun, stderr: String },
+}
+
+struct Runner {
+    root: PathBuf,
+    /// `exercises/`.
+    dir: PathBuf,
+    manifest: Manifest,
+    cargo: String,
+}
+
+impl Runner {
+    fn new() -> Result<Runner, Failure> {
+        let root = crate::workspace_root("exercises/manifest.toml").ok_or_else(|| {
+            failed("no exercises/manifest.toml in the workspace or above the current directory")
+        })?;
+        let dir = root.join("exercises");
+        let manifest = Manifest::load(&dir).map_err(failed)?;
+        Ok(Runner {
+            root,
+            dir,
+            manifest,
+            cargo: std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()),
+        })
+    }
+
+    fn progress_path(&self) -> PathBuf {
+        self.dir.join(".progress")
+    }
+
+    fn progress(&self) -> Progress {
+        Progress::load(&self.progress_path())
+    }
+
+    fn exercise(&self, name: &str) -> Result<&Exercise, Failure> {
+        self.manifest.find(name).map_err(Failure::Usage)
+    }
+
+    fn next_pending(&self, progress: &Progress) -> Option<&Exercise> {
+        self.manifest
+            .exercises
+            .iter()
+            .find(|e| !progress.is_done(&e.name))
+    }
+
+    fn statement_of(&self, exercise: &Exercise) -> String {
+        std::fs::read_to_string(self.dir.join(&exercise.files[0]))
+            .ok()
+            .and_then(|source| statement(&source))
+            .unwrap_or_else(|| format!("(see exercises/{})", exercise.files[0]))
+    }
+
+    // ---------------------------------------------------------------- list
+
+    fn list(&self) -> Result<(), Failure> {
+        let progress = self.progress();
+        let total = self.manifest.exercises.len();
+        let done = self
+            .manifest
+            .exercises
+            .iter()
+            .filter(|e| progress.is_done(&e.name))
+            .count();
+        println!("Exercises: {done} of {total} done\n");
+        let width = self
+            .manifest
+            .exercises
+            .iter()
+            .map(|e| e.name.len())
+            .max()
+            .unwrap_or(0);
+        for e in &self.manifest.exercises {
+            let mark = if progress.is_done(&e.name) {
+                "done   "
+            } else {
+                "pending"
+            };
+            println!("  {mark}  {:width$}  {:10}  {}", e.name, e.chapter, e.title);
+        }
+        println!();
+        match self.next_pending(&progress) {
+            Some(next) => println!(
+                "Next: edit exercises/{}, then run\n\n    cargo xtask exercises check {}\n\n\
+                 (or `cargo xtask exercises watch` to re-check on every save; \
+                 `cargo xtask exercises help` for all commands)",
+                next.files[0], next.name
+            ),
+            None => println!(
+                "All done. `cargo xtask exercises solution NAME` shows a reference solution."
+            ),
+        }
+        Ok(())
+    }
+
+    // --------------------------------------------------------------- check
+
+    fn cargo_test(&self, copy: Copy, test: Option<&str>, no_run: bool) -> std::process::Output {
+        let mut command = Command::new(&self.cargo);
+        command
+            .current_dir(&self.root)
+            .args(["test", "-p", PACKAGE, "--color", "never"])
+            .args(copy.features())
+            .env("RUST_BACKTRACE", "0")
+            .env("CARGO_TERM_COLOR", "never");
+        match test {
+            Some(test) => command.args(["--test", test]),
+            None => command.arg("--tests"),
+        };
+        if no_run {
+            command.arg("--no-run");
+        }
+        command.output().unwrap_or_else(|err| {
+            eprintln!("error: could not run `{}`: {err}", self.cargo);
+            std::process::exit(1)
+        })
+    }
+
+    /// Builds and tests one exercise.
+    fn check(&self, exercise: &Exercise, copy: Copy) -> Checked {
+        let output = self.cargo_test(copy, Some(&exercise.test), false);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let run = TestRun::parse(&stdout);
+        if output.status.success() && !run.results.is_empty() {
+            Checked::Passed(run)
+        } else if !stdout.contains("running ") && outcome::is_build_failure(&stderr) {
+            Checked::BuildFailed(outcome::compiler_errors(&stderr))
+        } else if stdout.contains("test result:") {
+            Checked::TestsFailed(run)
+        } else {
+            Checked::Crashed { run, stderr }
+        }
+    }
+
+    fn check_command(&self, name: &str) -> Result<(), Failure> {
+        let exercise = self.exercise(name)?;
+        if self.check_and_report(exercise) {
+            Ok(())
+        } else {
+            Err(failed(format!("`{name}` is not solved yet")))
+        }
+    }
+
+    /// Checks `exercise`, says what happened, records a pass. Returns
+    /// whether it passed.
+    fn check_and_report(&self, exercise: &Exercise) -> bool {
+        println!(
+            "Checking {} (chapter `{}`): cargo test -p {PACKAGE} --test {} ...",
+            exercise.name, exercise.chapter, exercise.test
+        );
+        let started = Instant::now();
+        let checked = self.check(exercise, Copy::Working);
+        let took = started.elapsed().as_secs_f32();
+        let file = format!("exercises/{}", exercise.files[0]);
+        match checked {
+            Checked::Passed(run) => {
+                let mut progress = self.progress();
+                progress.done.insert(exercise.name.clone());
+                if let Err(err) = progress.save(&self.progress_path()) {
+                    eprintln!("warning: could not record your progress: {err}");
+                }
+                let models = run
+                    .results
+                    .iter()
+                    .filter(|(name, _)| name.starts_with("model_"))
+                    .count();
+                println!(
+                    "\nPASS {}: all {} tests pass ({took:.1} s), its {models} loom {} included: \
+                     they hold over every interleaving loom explored.",
+                    exercise.name,
+                    run.passed(),
+                    if models == 1 { "model" } else { "models" }
+                );
+                let done = self
+                    .manifest
+                    .exercises
+                    .iter()
+                    .filter(|e| progress.is_done(&e.name))
+                    .count();
+                println!(
+                    "Progress: {done} of {} done. Compare with the reference solution: \
+                     cargo xtask exercises solution {}",
+                    self.manifest.exercises.len(),
+                    exercise.name
+                );
+                match self.next_pending(&progress) {
+                    Some(next) => println!(
+                        "Next: cargo xtask exercises check {}   ({}: {})",
+                        next.name, next.chapter, next.title
+                    ),
+                    None => println!("That was the last one: every exercise is done."),
+                }
+                true
+            }
+            Checked::BuildFailed(errors) => {
+                println!(
+                    "\nFAIL {}: the code does not compile. The compiler says:\n\n{errors}\n",
+                    exercise.name
+                );
+                println!("Fix {file} and check again.");
+                false
+            }
+            Checked::TestsFailed(run) => {
+                let failed = run.failed();
+                println!(
+                    "\nFAIL {}: {} of {} tests failed ({took:.1} s).\n\nWhat must hold:\n\n{}\n",
+                    exercise.name,
+                    failed.len(),
+                    run.results.len(),
+                    indent(&self.statement_of(exercise))
+                );
+                for test in &failed {
+                    let kind = if run.is_counterexample(test) {
+                        "a loom model: a counterexample over all interleavings"
+                    } else if test.starts_with("model_") {
+                        "a loom model"
+                    } else {
+                        "an ordinary test, on real threads"
+                    };
+                    println!("--- {test} ({kind})\n\n{}\n", run.explain(test));
+                }
+                self.after_failure(exercise, &file);
+                false
+            }
+            Checked::Crashed { run, stderr } => {
+                println!(
+                    "\nFAIL {}: the test program stopped before it finished ({} tests had \
+                     passed). When a loom model does this, a thread usually spins without \
+                     `yield_now()`, or a loom object was touched while a failing execution \
+                     was unwinding. What cargo said:\n\n{}\n",
+                    exercise.name,
+                    run.passed(),
+                    outcome::compiler_errors(&stderr)
+                );
+                self.after_failure(exercise, &file);
+                false
+            }
+        }
+    }
+
+    fn after_failure(&self, exercise: &Exercise, file: &str) {
+        let progress = self.progress();
+        let seen = progress.hints.get(&exercise.name).copied().unwrap_or(0);
+        println!(
+            "Edit {file}, then check again: cargo xtask exercises check {}\n\
+             Stuck? cargo xtask exercises hint {}   ({seen} of {} hints seen)",
+            exercise.name,
+            exercise.name,
+            exercise.hints.len()
+        );
+    }
+
+    // ---------------------------------------------------------------- hint
+
+    fn hint(&self, name: &str) -> Result<(), Failure> {
+        let exercise = self.exercise(name)?;
+        let mut progress = self.progress();
+        let total = exercise.hints.len();
+        let shown = progress.next_hint(name, total);
+        progress.save(&self.progress_path()).map_err(failed)?;
+        for (i, hint) in exercise.hints[..shown].iter().enumerate() {
+            let label = if i + 1 == shown { "Hint" } else { "(seen)" };
+            println!("{label} {} of {total}: {hint}\n", i + 1);
+        }
+        if shown < total {
+            println!("`cargo xtask exercises hint {name}` again for the next one.");
+        } else {
+            println!(
+                "That was the last hint. The chapter (chapters/{}.md) explains the primitive \
+                 in full.",
+                exercise.chapter
+            );
+        }
+        Ok(())
+    }
+
+    // --------------------------------------------------------------- watch
+
+    fn watch(&self, name: Option<&str>) -> Result<(), Failure> {
+        let mut current = match name {
+            Some(name) => self.exercise(name)?.clone(),
+            None => match self.next_pending(&self.progress()) {
+                Some(next) => next.clone(),
+                None => {
+                    println!("Every exercise is done: nothing to watch.");
+                    return Ok(());
+                }
+            },
+        };
+        loop {
+            let passed = self.check_and_report(&current);
+            if passed {
+                match self.next_pending(&self.progress()) {
+                    Some(next) => {
+                        current = next.clone();
+                        println!(
+                            "\nNow {}: {}\n\n{}\n",
+                            current.name,
+                            current.title,
+                            indent(&self.statement_of(&current))
+                        );
+                    }
+                    None => return Ok(()),
+                }
+            }
+            let files: Vec<PathBuf> = current.files.iter().map(|f| self.dir.join(f)).collect();
+            println!(
+                "\nWatching {}: save it to check again (Ctrl-C to stop).",
+                current
+                    .files
+                    .iter()
+                    .map(|f| format!("exercises/{f}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            wait_for_change(&files);
+            println!();
+        }
+    }
+
+    // --------------------------------------------------------------- reset
+
+    fn reset(&self, name: &str) -> Result<(), Failure> {
+        let exercise = self.exercise(name)?;
+        for file in &exercise.files {
+            let from = self.dir.join(pristine_path(file));
+            std::fs::copy(&from, self.dir.join(file))
+                .map_err(|err| failed(format!("restoring exercises/{file}: {err}")))?;
+            println!("Restored exercises/{file} as it was at the start.");
+        }
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ solution
+
+    fn solution(&self, name: &str) -> Result<(), Failure> {
+        let exercise = self.exercise(name)?;
+        if !self.progress().is_done(name) {
+            return Err(failed(format!(
+                "`{name}` is not solved yet: its reference solution is shown once \
+                 `cargo xtask exercises check {name}` passes. (`cargo xtask exercises hint \
+                 {name}` gives hints.)"
+            )));
+        }
+        for file in &exercise.solutions {
+            let text = std::fs::read_to_string(self.dir.join(file))
+                .map_err(|err| failed(format!("exercises/{file}: {err}")))?;
+            println!("==> exercises/{file}\n\n{text}");
+        }
+        Ok(())
+    }
+
+    // -------------------------------------------------------------- verify
+
+    fn verify(&self) -> Result<(), Failure> {
+        let started = Instant::now();
+        let mut problems = Vec::new();
+        println!("== the exercises' kit (exercises/src/lib.rs)");
+        let kit = Command::new(&self.cargo)
+            .current_dir(&self.root)
+            .args(["test", "-p", PACKAGE, "--lib", "--color", "never"])
+            .output()
+            .map_err(|err| failed(format!("could not run `{}`: {err}", self.cargo)))?;
+        if !kit.status.success() {
+            return Err(failed(format!(
+                "the exercises' kit fails its own tests:\n{}",
+                String::from_utf8_lossy(&kit.stdout)
+            )));
+        }
+        for (copy, what) in [
+            (Copy::Pristine, "unsolved exercises"),
+            (Copy::Solutions, "reference solutions"),
+        ] {
+            println!("== building the {what}");
+            let build = self.cargo_test(copy, None, true);
+            if !build.status.success() {
+                return Err(failed(format!(
+                    "the {what} do not build:\n{}",
+                    outcome::compiler_errors(&String::from_utf8_lossy(&build.stderr))
+                )));
+            }
+            for exercise in &self.manifest.exercises {
+                let t = Instant::now();
+                let checked = self.check(exercise, copy);
+                let took = t.elapsed().as_secs_f32();
+                let verdict = match copy {
+                    Copy::Pristine => judge_unsolved(exercise, &checked),
+                    _ => judge_solution(&checked),
+                };
+                match verdict {
+                    Ok(said) => println!("  ok    {:24} {said} ({took:.1} s)", exercise.name),
+                    Err(said) => {
+                        println!("  FAIL  {:24} {said} ({took:.1} s)", exercise.name);
+                        problems.push(format!("{} ({what}): {said}", exercise.name));
+                    }
+                }
+            }
+        }
+        self.note_changed_working_copies();
+        let took = started.elapsed().as_secs_f32();
+        if problems.is_empty() {
+            println!(
+                "verified {} exercises in {took:.0} s: every unsolved one fails for its \
+                 stated reason, every solution passes",
+                self.manifest.exercises.len()
+            );
+            Ok(())
+        } else {
+            Err(failed(format!(
+                "{} problem(s) with the exercises:\n  {}",
+                problems.len(),
+                problems.join("\n  ")
+            )))
+        }
+    }
+
+    /// `verify` grades the pristine copies; say which working copies
+    /// differ from them (a teacher editing an exercise must edit both).
+    fn note_changed_working_copies(&self) {
+        for exercise in &self.manifest.exercises {
+            for file in &exercise.files {
+                let working = std::fs::read(self.dir.join(file)).ok();
+                let pristine = std::fs::read(self.dir.join(pristine_path(file))).ok();
+                if working != pristine {
+                    println!(
+                        "note: exercises/{file} differs from exercises/{} (verify graded the \
+                         latter)",
+                        pristine_path(file)
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// An unsolved exercise must compile, and fail each of its `must_fail`
+/// tests, a model with a loom counterexample.
+fn judge_unsolved(exercise: &Exercise, checked: &Checked) -> Result<String, String> {
+    let run = match checked {
+        Checked::TestsFailed(run) => run,
+        Checked::Passed(_) => return Err("passes unsolved: its tests do not catch the bug".into()),
+        Checked::BuildFailed(errors) => return Err(format!("does not compile:\n{errors}")),
+        Checked::Crashed { stderr, .. } => {
+            return Err(format!(
+                "the test binary crashed:\n{}",
+                outcome::compiler_errors(stderr)
+            ));
+        }
+    };
+    let failed = run.failed();
+    for test in &exercise.must_fail {
+        if !run.results.iter().any(|(name, _)| name == test) {
+            return Err(format!("has no test `{test}` (listed in must_fail)"));
+        }
+        if !failed.contains(&test.as_str()) {
+            return Err(format!("`{test}` passes unsolved"));
+        }
+        if test.starts_with("model_") && !run.is_counterexample(test) {
+            return Err(format!(
+                "`{test}` fails without a loom counterexample:\n{}",
+                run.explain(test)
+            ));
+        }
+    }
+    let models = exercise
+        .must_fail
+        .iter()
+        .filter(|t| t.starts_with("model_"))
+        .count();
+    Ok(format!(
+        "fails unsolved: {} of {} tests, {models} with a loom counterexample",
+        failed.len(),
+        run.results.len()
+    ))
+}
+
+/// A solution must pass every test of its exercise.
+fn judge_solution(checked: &Checked) -> Result<String, String> {
+    match checked {
+        Checked::Passed(run) => Ok(format!("solution passes all {} tests", run.passed())),
+        Checked::TestsFailed(run) => {
+            let failed = run.failed();
+            let first = failed.first().map(|t| run.explain(t)).unwrap_or_default();
+            Err(format!("solution fails {}:\n{first}", failed.join(", ")))
+        }
+        Checked::BuildFailed(errors) => Err(format!("solution does not compile:\n{errors}")),
+        Checked::Crashed { stderr, .. } => Err(format!(
+            "the solution's test binary crashed:\n{}",
+            outcome::compiler_errors(stderr)
+        )),
+    }
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| format!("    {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The files' modification times (`None` for a file that cannot be read).
+fn mtimes(files: &[PathBuf]) -> Vec<Option<SystemTime>> {
+    files
+        .iter()
+        .map(|f| std::fs::metadata(f).and_then(|m| m.modified()).ok())
+        .collect()
+}
+
+/// Polls every 500 ms until one of `files` changes.
+fn wait_for_change(files: &[PathBuf]) {
+    let before = mtimes(files);
+    loop {
+        std::thread::sleep(Duration::from_millis(500));
+        if mtimes(files) != before {
+            // Let the editor finish writing.
+            std::thread::sleep(Duration::from_millis(100));
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exercise() -> Exercise {
+        Exercise {
+            name: "x".into(),
+            chapter: "lock".into(),
+            title: "t".into(),
+            files: vec!["lock/x.rs".into()],
+            solutions: vec!["solutions/x.rs".into()],
+            test: "x".into(),
+            must_fail: vec!["model_a".into(), "plain".into()],
+            hints: vec!["h".into()],
+        }
+    }
+
+    fn run(text: &str) -> TestRun {
+        TestRun::parse(text)
+    }
+
+    #[test]
+    fn an_unsolved_exercise_must_fail_its_listed_tests_with_counterexamples() {
+        let good = run(
+            "test model_a ... FAILED\ntest plain ... FAILED\ntest other ... ok\n\
+             ---- model_a stdout ----\nloom found an interleaving where x does not hold.\n\
+             ---- plain stdout ----\nassertion failed\nfailures:\n",
+        );
+        let said = judge_unsolved(&exercise(), &Checked::TestsFailed(good)).unwrap();
+        assert!(said.contains("2 of 3"), "{said}");
+
+        let todo_panic = run("test model_a ... FAILED\ntest plain ... FAILED\n\
+             ---- model_a stdout ----\nnot yet implemented\nfailures:\n");
+        let said = judge_unsolved(&exercise(), &Checked::TestsFailed(todo_panic)).unwrap_err();
+        assert!(said.contains("without a loom counterexample"), "{said}");
+
+        let passes = run("test model_a ... FAILED\ntest plain ... ok\n\
+             ---- model_a stdout ----\nloom found an interleaving where x\nfailures:\n");
+        let said = judge_unsolved(&exercise(), &Checked::TestsFailed(passes)).unwrap_err();
+        assert!(said.contains("`plain` passes"), "{said}");
+
+        let missing = run("test model_a ... FAILED\n\
+             ---- model_a stdout ----\nloom found an interleaving where x\nfailures:\n");
+        assert!(
+            judge_unsolved(&exercise(), &Checked::TestsFailed(missing))
+                .unwrap_err()
+                .contains("no test `plain`")
+        );
+        assert!(judge_unsolved(&exercise(), &Checked::Passed(run("test a ... ok\n"))).is_err());
+    }
+
+    #[test]
+    fn a_solution_must_pass_everything() {
+        assert!(judge_solution(&Checked::Passed(run("test a ... ok\n"))).is_ok());
+        let failing = run("test a ... FAILED\n---- a stdout ----\nboom\nfailures:\n");
+        let said = judge_solution(&Checked::TestsFailed(failing)).unwrap_err();
+        assert!(said.contains("boom"), "{said}");
+        assert!(judge_solution(&Checked::BuildFailed("error".into())).is_err());
+    }
+
+    #[test]
+    fn a_change_of_mtime_is_seen() {
+        let dir = std::env::temp_dir().join(format!("xtask-watch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("f.rs");
+        std::fs::write(&file, "a").unwrap();
+        let files = vec![file.clone(), dir.join("missing.rs")];
+        let before = mtimes(&files);
+        assert_eq!(before[1], None);
+        let later = SystemTime::now() + Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert_ne!(mtimes(&files), before);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

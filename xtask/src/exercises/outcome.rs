@@ -1,0 +1,198 @@
+//! What one `cargo test --test <exercise>` run said, read from its output
+//! (libtest's default "pretty" format), and how to say it in plain words.
+
+use std::collections::BTreeMap;
+
+/// The first line of a loom counterexample (the kit's `COUNTEREXAMPLE`).
+pub const COUNTEREXAMPLE: &str = "loom found an interleaving where";
+
+/// One test's result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Passed,
+    Failed,
+    Ignored,
+}
+
+/// A run of one test binary.
+#[derive(Debug, Default)]
+pub struct TestRun {
+    /// Each test's result, in the order libtest reported them.
+    pub results: Vec<(String, Status)>,
+    /// The captured output of each failed test.
+    pub output: BTreeMap<String, String>,
+}
+
+impl TestRun {
+    /// Reads libtest's output (the test binary's stdout).
+    pub fn parse(stdout: &str) -> TestRun {
+        let mut run = TestRun::default();
+        let mut section: Option<(String, Vec<&str>)> = None;
+        for line in stdout.lines() {
+            if let Some(rest) = line.strip_prefix("test ")
+                && let Some((name, status)) = rest.rsplit_once(" ... ")
+            {
+                let status = match status.trim() {
+                    "ok" => Status::Passed,
+                    "FAILED" => Status::Failed,
+                    s if s.starts_with("ignored") => Status::Ignored,
+                    _ => continue,
+                };
+                run.results.push((name.to_string(), status));
+                continue;
+            }
+            let header = line
+                .strip_prefix("---- ")
+                .and_then(|rest| rest.strip_suffix(" stdout ----"));
+            if header.is_some() || line == "failures:" {
+                if let Some((name, lines)) = section.take() {
+                    run.output.insert(name, lines.join("\n").trim().to_string());
+                }
+                section = header.map(|name| (name.to_string(), Vec::new()));
+                continue;
+            }
+            if let Some((_, lines)) = section.as_mut() {
+                lines.push(line);
+            }
+        }
+        if let Some((name, lines)) = section {
+            run.output.insert(name, lines.join("\n").trim().to_string());
+        }
+        run
+    }
+
+    /// The names of the failed tests.
+    pub fn failed(&self) -> Vec<&str> {
+        self.results
+            .iter()
+            .filter(|(_, status)| *status == Status::Failed)
+            .map(|(name, _)| name.as_str())
+            .collect()
+    }
+
+    /// How many tests passed.
+    pub fn passed(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|(_, status)| *status == Status::Passed)
+            .count()
+    }
+
+    /// Whether `test` failed with a loom counterexample.
+    pub fn is_counterexample(&self, test: &str) -> bool {
+        self.output
+            .get(test)
+            .is_some_and(|text| text.contains(COUNTEREXAMPLE))
+    }
+
+    /// A failed test's output, said plainly: the panic's location line and
+    /// libtest's backtrace note are dropped from a loom counterexample
+    /// (they point into the kit, not at the student's code).
+    pub fn explain(&self, test: &str) -> String {
+        let Some(text) = self.output.get(test) else {
+            return "(it printed nothing)".to_string();
+        };
+        let counterexample = text.contains(COUNTEREXAMPLE);
+        text.lines()
+            .filter(|line| !line.starts_with("note: run with `RUST_BACKTRACE"))
+            .filter(|line| !(counterexample && line.starts_with("thread '")))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+}
+
+/// The compiler's messages from cargo's stderr, without cargo's progress
+/// lines.
+pub fn compiler_errors(stderr: &str) -> String {
+    const PROGRESS: [&str; 6] = [
+        "Compiling ",
+        "Blocking ",
+        "Finished ",
+        "Running ",
+        "Executable ",
+        "Checking ",
+    ];
+    stderr
+        .lines()
+        .filter(|line| !PROGRESS.iter().any(|p| line.trim_start().starts_with(p)))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+/// Whether cargo's stderr says the build failed (as opposed to a test).
+pub fn is_build_failure(stderr: &str) -> bool {
+    stderr.contains("error: could not compile") || stderr.contains("error[E")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OUTPUT: &str = "
+running 3 tests
+test a_plain_test ... ok
+test model_two_threads ... FAILED
+test slow_one ... ignored, too slow
+test ordinary_fails ... FAILED
+
+failures:
+
+---- model_two_threads stdout ----
+
+thread 'model_two_threads' (1) panicked at exercises/src/lib.rs:80:9:
+loom found an interleaving where \"x\" does not hold.
+| step | thread main |
+|---:|---|
+| 1 | reads 0 |
+note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
+
+---- ordinary_fails stdout ----
+
+thread 'ordinary_fails' (2) panicked at exercises/tests/t.rs:9:5:
+assertion `left == right` failed
+
+failures:
+    model_two_threads
+    ordinary_fails
+
+test result: FAILED. 1 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out
+";
+
+    #[test]
+    fn reads_results_and_failure_output() {
+        let run = TestRun::parse(OUTPUT);
+        assert_eq!(run.results.len(), 4);
+        assert_eq!(run.failed(), ["model_two_threads", "ordinary_fails"]);
+        assert_eq!(run.passed(), 1);
+        assert!(run.is_counterexample("model_two_threads"));
+        assert!(!run.is_counterexample("ordinary_fails"));
+        assert!(!run.is_counterexample("a_plain_test"));
+    }
+
+    #[test]
+    fn explains_a_counterexample_without_the_kits_location() {
+        let run = TestRun::parse(OUTPUT);
+        let said = run.explain("model_two_threads");
+        assert!(said.starts_with(COUNTEREXAMPLE), "{said}");
+        assert!(said.ends_with("| 1 | reads 0 |"), "{said}");
+        let plain = run.explain("ordinary_fails");
+        assert!(plain.starts_with("thread 'ordinary_fails'"), "{plain}");
+        assert!(plain.contains("assertion"), "{plain}");
+    }
+
+    #[test]
+    fn tells_build_failures_from_test_failures() {
+        let stderr = "   Compiling syncbook_exercises v0.1.0\nerror[E0308]: mismatched types\n --> value/transfer.rs:3:5\nerror: could not compile `syncbook_exercises`\n";
+        assert!(is_build_failure(stderr));
+        let errors = compiler_errors(stderr);
+        assert!(errors.starts_with("error[E0308]"), "{errors}");
+        assert!(!errors.contains("Compiling"));
+        assert!(!is_build_failure(
+            "error: test failed, to rerun pass `--test x`"
+        ));
+    }
+}
