@@ -30,12 +30,28 @@ pub fn step(what: &str, value: impl std::fmt::Display) {
     RECORD.with(|r| {
         let thread = loom::thread::current();
         r.borrow_mut().push(Step {
-            thread: thread.name().unwrap_or("main").to_string(),
+            thread: thread_name(&thread),
             what: format!("{what} {value}").trim_end().to_string(),
         })
     });
     #[cfg(not(feature = "loom"))]
     let _ = (what, value);
+}
+
+/// A model thread's name in the tables: its own, if it was given one;
+/// else `main` for the model's first thread, and loom's number for the
+/// others (`1`, `2`, ...), so that unnamed threads stay apart.
+#[cfg(feature = "loom")]
+fn thread_name(thread: &loom::thread::Thread) -> String {
+    if let Some(name) = thread.name() {
+        return name.to_string();
+    }
+    // loom's `ThreadId` shows as `ThreadId(n)`; the model's own thread is 0.
+    let id = format!("{:?}", thread.id());
+    match id.trim_start_matches("ThreadId(").trim_end_matches(')') {
+        "0" => "main".to_string(),
+        n => n.to_string(),
+    }
 }
 
 /// Empties the record (call at the start of each execution).
