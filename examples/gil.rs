@@ -19,8 +19,11 @@ use std::hint::black_box;
 use std::thread;
 use std::time::{Duration, Instant};
 
+#[path = "../benches/report/thousands.rs"]
+mod thousands;
 #[path = "../benches/report/today.rs"]
 mod today;
+use thousands::thousands;
 use today::today_utc;
 
 const N: u32 = 6_000_000;
@@ -120,19 +123,6 @@ fn table() -> String {
         thousands(PYTHON_N),
         python_job.as_secs_f64() * 1e3,
     )
-}
-
-/// As Python's `f"{n:,}"`: 6000000 as "6,000,000".
-fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn main() {

@@ -31,8 +31,11 @@ use plotters::prelude::*;
 use rayon::prelude::*;
 use syncbook::Pool;
 
+#[path = "../benches/report/thousands.rs"]
+mod thousands;
 #[path = "../benches/report/today.rs"]
 mod today;
+use thousands::thousands;
 use today::today_utc;
 
 const ITEMS: usize = 200; // pool.py's ITEMS
@@ -341,19 +344,6 @@ fn one_task(work: u64) -> Duration {
         })
         .min()
         .unwrap()
-}
-
-/// As Python's `f"{n:,}"`: 100000 as "100,000".
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Bar charts of the comparisons, one beside the other: wall time in ms,
