@@ -35,6 +35,9 @@
 //! the `Shutdown` message last. So every request accepted is in the inbox
 //! before `Shutdown` and is answered; every later call fails at once with
 //! [`ManagerGone`], and no caller waits for an answer that cannot come.
+//! The server closes the gate itself if it panics (in user code: a key's
+//! `Hash`, say), and drops the requests still waiting, so their callers get
+//! `ManagerGone` too.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -185,7 +188,10 @@ where
         let inbox = shared.clone();
         let server = thread::Builder::new()
             .name("manager".to_string())
-            .spawn(move || serve(&inbox.inbox))
+            .spawn(move || {
+                let _if_it_panics = CloseOnPanic(&inbox);
+                serve(&inbox.inbox);
+            })
             .expect("the operating system refused to start the manager's server thread");
         Manager {
             shared,
@@ -227,8 +233,10 @@ impl<K: Send, V: Send> Manager<K, V> {
             *open = false;
             self.shared.inbox.put(Message::Shutdown); // after every request
         }
-        // The server runs no user code that can panic but `K`'s `Hash` and
-        // `Eq`; if one did, there is nothing left to report it to.
+        // The server runs no user code but `K`'s `Hash`, `Eq` and `Clone`
+        // and `V`'s `Clone`; if one panicked, the server has closed the
+        // gate and ended (see `CloseOnPanic`), and there is nobody left to
+        // report the panic to.
         let _ = server.join();
     }
 }
@@ -258,6 +266,25 @@ impl<K: Send, V: Send> fmt::Debug for Manager<K, V> {
         f.debug_struct("Manager")
             .field("running", &self.server.is_some())
             .finish_non_exhaustive()
+    }
+}
+
+/// Held by the server thread: if user code (`K`'s `Hash`, `Eq` or `Clone`,
+/// `V`'s `Clone`) panics while a request is served, the server ends, and
+/// this closes the gate and drops every request still in the inbox. Their
+/// reply ends go with them, so each waiting caller gets the end of file
+/// (`ManagerGone`), and later calls fail at once: nobody waits for a server
+/// that is gone.
+struct CloseOnPanic<'a, K: Send, V: Send>(&'a Shared<K, V>);
+
+impl<K: Send, V: Send> Drop for CloseOnPanic<'_, K, V> {
+    fn drop(&mut self) {
+        if !std::thread::panicking() || crate::sync::abandoning_model_execution() {
+            return;
+        }
+        let mut open = self.0.open.get_lock();
+        *open = false;
+        while self.0.inbox.get_nowait().is_ok() {}
     }
 }
 

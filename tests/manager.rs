@@ -112,6 +112,39 @@ fn a_shutdown_during_calls_answers_each_call_or_refuses_it_never_hangs() {
     }
 }
 
+/// A key whose `Hash` panics for 13: user code that runs in the server.
+#[derive(Clone, PartialEq, Eq, Debug)]
+struct Unlucky(u8);
+
+impl std::hash::Hash for Unlucky {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        assert_ne!(self.0, 13, "the server is asked to hash 13");
+        self.0.hash(state);
+    }
+}
+
+#[test]
+fn after_the_server_panics_calls_are_err_not_a_hang() {
+    let manager = Manager::<Unlucky, i32>::new();
+    let d = manager.dict();
+    let (done, answers) = std::sync::mpsc::channel();
+    let caller = thread::spawn(move || {
+        // The server panics serving this call; its answer never comes.
+        done.send(d.set(Unlucky(13), 1)).unwrap();
+        // The server is gone: later calls must not wait for it.
+        done.send(d.set(Unlucky(1), 1)).unwrap();
+        done.send(d.len().map(|_| ())).unwrap();
+    });
+    for _ in 0..3 {
+        let answer = answers
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("a call on a proxy hung after the server panicked");
+        assert_eq!(answer, Err(ManagerGone));
+    }
+    caller.join().unwrap();
+    manager.shutdown(); // the server is already gone: returns at once
+}
+
 // ANCHOR: stress
 #[test]
 fn four_threads_of_a_thousand_appends_all_land_each_in_order() {
