@@ -184,8 +184,10 @@ use syncbook_model::check::{bounded, for_book, outcomes, spawn};
 /// model, or loom reports it). Four threads with the server: bounded to
 /// no preemption at all (threads switch only where one blocks or ends); a
 /// bound of 1 had not finished after a minute. 1,184 executions, under a
-/// second. The manager is owned by `main`, not leaked: its proxies
-/// share it through std's `Arc`, which loom does not model.
+/// second. Under that bound loom reaches only the orders in which `A`'s
+/// first append lands first (3 of the 6); the next model shows that either
+/// proxy can be first. The manager is owned by `main`, not leaked: its
+/// proxies share it through std's `Arc`, which loom does not model.
 #[test]
 fn model_concurrent_appends_from_two_proxies_all_land_each_in_order() {
     let found = outcomes(&bounded(0), || {
@@ -220,3 +222,28 @@ fn model_concurrent_appends_from_two_proxies_all_land_each_in_order() {
     insta::assert_snapshot!("appends", for_book(&found.report("lists")));
 }
 // ANCHOR_END: model_manager
+
+// ANCHOR: model_first
+/// Either proxy's request can reach the server first: one append from `A`
+/// and one from `main`, with one preemption allowed. Three threads with the
+/// server (`main` is the second proxy); 10,906 executions, about a second.
+#[test]
+fn model_either_proxy_can_be_first() {
+    let found = outcomes(&bounded(1), || {
+        let manager = syncbook_model::Manager::<(), i32>::new();
+        let (list_a, list_main) = (manager.list(), manager.list());
+        let a = spawn("A", move || list_a.append(1).unwrap());
+        list_main.append(10).unwrap();
+        a.join().unwrap();
+        let got = list_main.to_vec().unwrap();
+        manager.shutdown();
+        got
+    });
+    for got in found.values() {
+        let mut sorted = got.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, [1, 10], "every value exactly once");
+    }
+    insta::assert_snapshot!("first", for_book(&found.report("lists")));
+}
+// ANCHOR_END: model_first
