@@ -120,6 +120,7 @@ impl SharedList for Arc<Mutex<Vec<u64>>> {
     }
 }
 
+// ANCHOR: dict_two_ways
 impl SharedDict for DictProxy<u64, u64> {
     fn set(&self, k: u64, v: u64) {
         DictProxy::set(self, k, v).unwrap();
@@ -137,6 +138,7 @@ impl SharedDict for Arc<Value<HashMap<u64, u64>>> {
         self.get_lock().get(&k).copied()
     }
 }
+// ANCHOR_END: dict_two_ways
 
 impl SharedDict for Arc<parking_lot::Mutex<HashMap<u64, u64>>> {
     fn set(&self, k: u64, v: u64) {

@@ -102,6 +102,7 @@ enum Message<K: Send, V: Send> {
 }
 // ANCHOR_END: requests
 
+// ANCHOR: gate
 /// What the manager and every proxy share: the gate and the inbox.
 struct Shared<K: Send, V: Send> {
     /// Whether the server still takes requests (see the module's state).
@@ -120,7 +121,9 @@ impl<K: Send, V: Send> Shared<K, V> {
         Ok(())
     }
 }
+// ANCHOR_END: gate
 
+// ANCHOR: call
 /// How a proxy reaches the server: puts one request in its inbox. (A
 /// function, so that a [`ListProxy`] need not name the dict's key type.)
 type Connection<R> = Arc<dyn Fn(R) -> Result<(), ManagerGone> + Send + Sync>;
@@ -137,6 +140,7 @@ fn call<R, A: Send>(
     connection(request(reply_to))?;
     answer.recv().map_err(|_| ManagerGone)
 }
+// ANCHOR_END: call
 
 // ANCHOR: manager
 /// `multiprocessing.Manager()`: a server thread that owns a dict and a
