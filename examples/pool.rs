@@ -107,15 +107,20 @@ fn best_of(ways: &mut [&mut dyn FnMut() -> Vec<u64>]) -> Vec<Duration> {
 /// other, with a pause between: the threads of one pool spin a little
 /// after their work before they sleep, and on two cores they would slow
 /// the next pool down, rayon's as much as ours.
-fn median_of(ways: &mut [&mut dyn FnMut() -> Vec<u64>]) -> Vec<Duration> {
+/// With each median, the page faults per run (where the system counts
+/// them for us: Linux), over the same runs.
+fn median_of(ways: &mut [&mut dyn FnMut() -> Vec<u64>]) -> Vec<(Duration, Option<f64>)> {
     let mut medians = Vec::new();
     let mut answers = Vec::new();
     for way in ways.iter_mut() {
         std::thread::sleep(Duration::from_millis(50));
         answers.push(way().iter().sum::<u64>());
-        let mut times = timed(&mut [&mut **way], COMPARE_RUNS);
-        medians.push(times[0][COMPARE_RUNS / 2]);
-        times.clear();
+        let before = minor_faults();
+        let times = timed(&mut [&mut **way], COMPARE_RUNS);
+        let faults = before
+            .zip(minor_faults())
+            .map(|(before, after)| (after - before) as f64 / COMPARE_RUNS as f64);
+        medians.push((times[0][COMPARE_RUNS / 2], faults));
     }
     assert!(
         answers.windows(2).all(|w| w[0] == w[1]),
@@ -124,19 +129,14 @@ fn median_of(ways: &mut [&mut dyn FnMut() -> Vec<u64>]) -> Vec<Duration> {
     medians
 }
 
-/// The median time of `COMPARE_RUNS` runs of `f`, each on an input that
-/// `setup` makes (untimed).
-fn median_time<S, T>(mut setup: impl FnMut() -> S, mut f: impl FnMut(S) -> T) -> Duration {
-    let mut times: Vec<Duration> = (0..COMPARE_RUNS)
-        .map(|_| {
-            let input = setup();
-            let start = Instant::now();
-            black_box(f(input));
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[COMPARE_RUNS / 2]
+/// The page faults of this process so far that the kernel served without
+/// reading a disk (a fresh page of memory, zeroed): field 10 of Linux's
+/// `/proc/self/stat`. `None` elsewhere.
+fn minor_faults() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The second field, the program's name in parentheses, may hold spaces.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    after_name.split_whitespace().nth(7)?.parse().ok()
 }
 
 /// Each way's times over `runs` rounds, sorted; checks that they agree.
@@ -188,10 +188,11 @@ fn cpython() -> Result<(f64, String), String> {
     Ok((secs, version))
 }
 
-/// One comparison: its name, and each implementation's name and seconds.
+/// One comparison: its name, and each implementation's name, seconds and
+/// page faults per run.
 struct Comparison {
     task: String,
-    rows: Vec<(String, f64)>,
+    rows: Vec<(String, f64, Option<f64>)>,
 }
 
 fn report() -> (String, Vec<Comparison>) {
@@ -239,42 +240,17 @@ fn report() -> (String, Vec<Comparison>) {
             rows: implementations
                 .iter()
                 .zip(&times)
-                .map(|(name, t)| (name.to_string(), t.as_secs_f64()))
+                .map(|(name, (t, faults))| (name.to_string(), t.as_secs_f64(), *faults))
                 .collect(),
         });
     }
-    // Where the time of `map` goes, beyond the work: the two copies it
-    // makes on the calling thread, which rayon does not make.
-    let chunk = SMALL_ITEMS.div_ceil(8) as usize; // map's chunks on 2 workers
-    let split = median_time(
-        || 0..SMALL_ITEMS,
-        |mut items| -> Vec<Vec<u64>> {
-            (0..8)
-                .map(|_| items.by_ref().take(chunk).collect())
-                .collect()
-        },
-    );
-    let concat = median_time(
-        || -> Vec<Vec<u64>> {
-            (0..SMALL_ITEMS)
-                .collect::<Vec<_>>()
-                .chunks(chunk)
-                .map(<[u64]>::to_vec)
-                .collect()
-        },
-        |results| {
-            let mut all = Vec::with_capacity(SMALL_ITEMS as usize);
-            for r in results {
-                all.extend(r);
-            }
-            all
-        },
-    );
     let python_note = match cpython() {
         Ok((secs, version)) => {
-            comparisons[0]
-                .rows
-                .push(("CPython `multiprocessing.Pool(2).map`".to_string(), secs));
+            comparisons[0].rows.push((
+                "CPython `multiprocessing.Pool(2).map`".to_string(),
+                secs,
+                None,
+            ));
             format!(
                 "The CPython row is a fresh run of `python3 examples/python/pool.py \
                  --compare-only` ({version}; the fastest of its 3 runs; `map`'s own \
@@ -286,10 +262,11 @@ fn report() -> (String, Vec<Comparison>) {
     let mut compare_rows = String::new();
     for comparison in &comparisons {
         let rayon = comparison.rows[1].1;
-        for (name, secs) in &comparison.rows {
+        for (name, secs, faults) in &comparison.rows {
+            let faults = faults.map_or("–".to_string(), |f| format!("{f:.0}"));
             writeln!(
                 compare_rows,
-                "| {} | {name} | {:.3} ms | {:.2}x |",
+                "| {} | {name} | {:.3} ms | {:.2}x | {faults} |",
                 comparison.task,
                 secs * 1e3,
                 secs / rayon
@@ -311,15 +288,12 @@ fn report() -> (String, Vec<Comparison>) {
          {COMPARE_RUNS} runs, taken in turns. `task({SMALL_WORK})` on one item \
          takes {:.2} µs on this thread.\n\
          \n\
-         | task | implementation | wall time | ratio to rayon |\n\
-         |---|---|---:|---:|\n\
+         | task | implementation | wall time | ratio to rayon | page faults per run |\n\
+         |---|---|---:|---:|---:|\n\
          {compare_rows}\n\
-         {python_note}\n\
-         \n\
-         Two copies that `Pool::map` makes on the calling thread, and rayon \
-         does not, timed alone (median of {COMPARE_RUNS}): taking the {} \
-         items from the caller's iterator into 8 chunks, {:.3} ms; putting \
-         the 8 chunks' results together into one `Vec`, {:.3} ms.\n",
+         {python_note} A page fault is the kernel handing the process a \
+         fresh page of memory (4 KiB), zeroed, on its first touch; the count is \
+         the process's own (`/proc/self/stat`), over the timed runs of each row.\n",
         std::env::consts::ARCH,
         std::env::consts::OS,
         today_utc(),
@@ -327,9 +301,6 @@ fn report() -> (String, Vec<Comparison>) {
         one_task(WORK).as_secs_f64() * 1e6,
         thousands(SMALL_ITEMS),
         one_task(SMALL_WORK).as_secs_f64() * 1e6,
-        thousands(SMALL_ITEMS),
-        split.as_secs_f64() * 1e3,
-        concat.as_secs_f64() * 1e3,
     );
     (md, comparisons)
 }
@@ -353,7 +324,7 @@ fn chart(path: &str, comparisons: &[Comparison]) -> Result<(), Box<dyn std::erro
     root.fill(&WHITE)?;
     let panels = root.split_evenly((1, comparisons.len()));
     for (panel, comparison) in panels.iter().zip(comparisons) {
-        let ms: Vec<f64> = comparison.rows.iter().map(|(_, s)| s * 1e3).collect();
+        let ms: Vec<f64> = comparison.rows.iter().map(|(_, s, _)| s * 1e3).collect();
         // Whole decades, so that the grid lines fall on 0.1, 1, 10, ...
         let decade = |x: f64, round: fn(f64) -> f64| 10f64.powf(round(x.log10()));
         let lo = decade(
@@ -385,7 +356,7 @@ fn chart(path: &str, comparisons: &[Comparison]) -> Result<(), Box<dyn std::erro
             let x = i as f64;
             Rectangle::new([(x - 0.3, lo), (x + 0.3, t)], BLUE.mix(0.6).filled())
         }))?;
-        for (i, ((name, _), &t)) in comparison.rows.iter().zip(&ms).enumerate() {
+        for (i, ((name, _, _), &t)) in comparison.rows.iter().zip(&ms).enumerate() {
             let x = i as f64 - 0.45;
             let short = name
                 .replace('`', "")

@@ -24,6 +24,7 @@
 #![warn(missing_docs)]
 
 pub mod barrier;
+mod buffers;
 pub mod condition;
 mod error;
 pub mod lock;

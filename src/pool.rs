@@ -46,6 +46,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::buffers::Buffers;
 use crate::condition::CondVar;
 use crate::lock::Lock;
 use crate::queue::Queue;
@@ -177,6 +178,8 @@ struct Shared {
     /// Set by `terminate`: a worker drops, without running it, any job it
     /// takes from now on.
     terminated: AtomicBool,
+    /// `map`'s chunk buffers, kept for the next call.
+    buffers: Arc<Buffers>,
 }
 
 struct State {
@@ -267,6 +270,7 @@ impl Pool {
             callbacks: Queue::new(),
             callback_panics: Value::new(Vec::new()),
             terminated: AtomicBool::new(false),
+            buffers: Arc::new(Buffers::new()),
         });
         let workers = (0..n)
             .map(|i| {
@@ -561,12 +565,13 @@ impl Pool {
     {
         let chunks = self.chunk(xs, chunksize);
         let items = chunks.iter().map(Vec::len).sum();
-        let gather = Values::boxed(items, promise);
+        let buffers = &self.shared.buffers;
+        let gather = Values::boxed(items, promise, Arc::clone(buffers));
         let batch = Arc::new(Batch::new(chunks.len(), Order::Input, Some(gather)));
         self.submit_chunks(
             &batch,
             chunks,
-            move |f: &F, xs: Vec<X>| run_collecting(f, xs),
+            |f: &F, xs: Vec<X>, buffers: &Buffers| run_collecting(f, xs, buffers),
             f,
         );
     }
@@ -575,7 +580,11 @@ impl Pool {
     /// Python's choice for `map`: the items split into about four chunks
     /// per worker. The items are taken from the caller's iterator here,
     /// before the pool's lock: none of its code runs under our lock.
-    fn chunk<X>(&self, xs: impl IntoIterator<Item = X>, chunksize: Option<usize>) -> Vec<Vec<X>> {
+    fn chunk<X: Send + 'static>(
+        &self,
+        xs: impl IntoIterator<Item = X>,
+        chunksize: Option<usize>,
+    ) -> Vec<Vec<X>> {
         let xs = xs.into_iter();
         let chunksize = match chunksize {
             Some(n) => n.max(1),
@@ -585,13 +594,13 @@ impl Pool {
                     _ => {
                         let all: Vec<X> = xs.collect();
                         let n = python_chunksize(all.len(), self.workers);
-                        return split(all.into_iter(), n);
+                        return split(all.into_iter(), n, &self.shared.buffers);
                     }
                 };
                 python_chunksize(len, self.workers)
             }
         };
-        split(xs, chunksize)
+        split(xs, chunksize, &self.shared.buffers)
     }
 
     /// Queues one job per chunk, each running `run` over its items and
@@ -601,7 +610,7 @@ impl Pool {
         &self,
         batch: &Arc<Batch<C>>,
         chunks: Vec<Vec<X>>,
-        run: fn(&F, Vec<X>) -> C,
+        run: fn(&F, Vec<X>, &Buffers) -> C,
         f: F,
     ) where
         F: Send + Sync + 'static,
@@ -633,9 +642,10 @@ impl Pool {
         let f = Arc::new(f);
         for (part, xs) in parts.into_iter().zip(chunks) {
             let f = Arc::clone(&f);
-            self.shared
-                .jobs
-                .put(Some(Box::new(move || part.deliver(run(&f, xs)))));
+            let buffers = Arc::clone(&self.shared.buffers);
+            self.shared.jobs.put(Some(Box::new(move || {
+                part.deliver(run(&f, xs, &buffers));
+            })));
         }
     }
     // ANCHOR_END: map
@@ -755,7 +765,7 @@ impl Pool {
         self.submit_chunks(
             &batch,
             chunks,
-            |f: &F, xs: Vec<X>| xs.into_iter().map(|x| run(|| f(x))).collect(),
+            |f: &F, xs: Vec<X>, _: &Buffers| xs.into_iter().map(|x| run(|| f(x))).collect(),
             f,
         );
         (batch, items)
@@ -1193,12 +1203,19 @@ fn python_chunksize(items: usize, workers: usize) -> usize {
     items.div_ceil(workers * 4).max(1)
 }
 
-/// The items, `chunksize` at a time.
-fn split<X>(mut xs: impl Iterator<Item = X>, chunksize: usize) -> Vec<Vec<X>> {
+/// The items, `chunksize` at a time, in buffers kept from earlier calls
+/// where there are some.
+fn split<X: Send + 'static>(
+    mut xs: impl Iterator<Item = X>,
+    chunksize: usize,
+    buffers: &Buffers,
+) -> Vec<Vec<X>> {
     let mut chunks = Vec::new();
     loop {
-        let chunk: Vec<X> = xs.by_ref().take(chunksize).collect();
+        let mut chunk = buffers.take(chunksize.min(xs.size_hint().0.max(1)));
+        chunk.extend(xs.by_ref().take(chunksize));
         if chunk.is_empty() {
+            buffers.give(chunk);
             return chunks;
         }
         chunks.push(chunk);
@@ -1207,16 +1224,24 @@ fn split<X>(mut xs: impl Iterator<Item = X>, chunksize: usize) -> Vec<Vec<X>> {
 
 /// Runs `f` on every item of a chunk, even after one panics: the values,
 /// or the first failure.
-fn run_collecting<X, R>(f: impl Fn(X) -> R, xs: Vec<X>) -> Result<Vec<R>, TaskError> {
-    let mut xs = xs.into_iter();
-    let mut values = Vec::with_capacity(xs.len());
+fn run_collecting<X: Send + 'static, R: Send + 'static>(
+    f: impl Fn(X) -> R,
+    mut xs: Vec<X>,
+    buffers: &Buffers,
+) -> Result<Vec<R>, TaskError> {
+    let mut values = buffers.take(xs.len());
     let mut failure = None;
+    let mut items = xs.drain(..);
     // One `catch_unwind` around the whole loop, not one per item: on a
     // panic the loop starts again with the items after the one that
     // panicked, so each item runs exactly once.
-    while let Err(payload) = catch_unwind(AssertUnwindSafe(|| values.extend(xs.by_ref().map(&f)))) {
+    while let Err(payload) =
+        catch_unwind(AssertUnwindSafe(|| values.extend(items.by_ref().map(&f))))
+    {
         failure.get_or_insert_with(|| TaskError::Panicked(panic_message(&*payload)));
     }
+    drop(items);
+    buffers.give(xs);
     match failure {
         None => Ok(values),
         Some(error) => Err(error),
@@ -1259,14 +1284,21 @@ struct Values<R: Send> {
     values: Vec<R>,
     failure: Option<TaskError>,
     promise: Promise<Vec<R>>,
+    /// Where each chunk's emptied `Vec` goes.
+    buffers: Arc<Buffers>,
 }
 
 impl<R: Send + 'static> Values<R> {
-    fn boxed(items: usize, promise: Promise<Vec<R>>) -> Box<dyn Gather<Result<Vec<R>, TaskError>>> {
+    fn boxed(
+        items: usize,
+        promise: Promise<Vec<R>>,
+        buffers: Arc<Buffers>,
+    ) -> Box<dyn Gather<Result<Vec<R>, TaskError>>> {
         Box::new(Values {
             values: Vec::with_capacity(items),
             failure: None,
             promise,
+            buffers,
         })
     }
 }
@@ -1274,8 +1306,11 @@ impl<R: Send + 'static> Values<R> {
 impl<R: Send + 'static> Gather<Result<Vec<R>, TaskError>> for Values<R> {
     fn absorb(&mut self, chunk: Result<Vec<R>, TaskError>) {
         match chunk {
-            Ok(values) if self.failure.is_none() => self.values.extend(values),
-            Ok(_) => {}
+            Ok(mut values) if self.failure.is_none() => {
+                self.values.append(&mut values);
+                self.buffers.give(values);
+            }
+            Ok(values) => self.buffers.give(values),
             Err(error) => {
                 if self.failure.is_none() {
                     self.failure = Some(error);
@@ -1290,6 +1325,7 @@ impl<R: Send + 'static> Gather<Result<Vec<R>, TaskError>> for Values<R> {
             values,
             failure,
             promise,
+            ..
         } = *self;
         promise.fulfil(match failure {
             None => Ok(values),
