@@ -43,7 +43,7 @@ const WORK: u64 = 20_000; // pool.py's WORK
 const SMALL_ITEMS: u64 = 100_000; // pool.py's SMALL_ITEMS
 const SMALL_WORK: u64 = 200; // loop steps of the small task
 const REPEATS: usize = 3;
-const COMPARE_RUNS: usize = 51;
+const COMPARE_RUNS: usize = 101;
 
 // ANCHOR: task
 fn task(n: u64) -> u64 {
@@ -285,7 +285,7 @@ fn report() -> (String, Vec<Comparison>) {
          |---|---:|---:|\n\
          {rows}\n\
          {} items, results collected into a `Vec`: each time is the median of \
-         {COMPARE_RUNS} runs, taken in turns. `task({SMALL_WORK})` on one item \
+         {COMPARE_RUNS} runs, one implementation after the other. `task({SMALL_WORK})` on one item \
          takes {:.2} µs on this thread.\n\
          \n\
          | task | implementation | wall time | ratio to rayon | page faults per run |\n\
