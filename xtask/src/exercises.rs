@@ -173,20 +173,18 @@ impl Runner {
             .filter(|e| progress.is_done(&e.name))
             .count();
         println!("Exercises: {done} of {total} done\n");
-        let width = self
-            .manifest
-            .exercises
-            .iter()
-            .map(|e| e.name.len())
-            .max()
-            .unwrap_or(0);
+        let column = |len: fn(&Exercise) -> usize| {
+            self.manifest.exercises.iter().map(len).max().unwrap_or(0)
+        };
+        let width = column(|e| e.name.len());
+        let chapter = column(|e| e.chapter.len());
         for e in &self.manifest.exercises {
             let mark = if progress.is_done(&e.name) {
                 "done   "
             } else {
                 "pending"
             };
-            println!("  {mark}  {:width$}  {:10}  {}", e.name, e.chapter, e.title);
+            println!("  {mark}  {:width$}  {:chapter$}  {}", e.name, e.chapter, e.title);
         }
         println!();
         match self.next_pending(&progress) {
