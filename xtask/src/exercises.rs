@@ -184,7 +184,10 @@ impl Runner {
             } else {
                 "pending"
             };
-            println!("  {mark}  {:width$}  {:chapter$}  {}", e.name, e.chapter, e.title);
+            println!(
+                "  {mark}  {:width$}  {:chapter$}  {}",
+                e.name, e.chapter, e.title
+            );
         }
         println!();
         match self.next_pending(&progress) {
