@@ -65,6 +65,45 @@ fn fresh_token() -> usize {
 
 pub use syncbook_model::check::{bounded, leak, spawn};
 
+/// Declares the graded exercise twice in a grading test: as
+/// `real::exercise` (std's threads and `syncbook`, for the ordinary tests)
+/// and as `model::exercise` (loom's and `syncbook_model`, for the models).
+/// The first path is the student's file; the second, the reference
+/// solution, graded instead with the package's feature `solutions`. Both
+/// are relative to `exercises/tests/`.
+///
+/// ```ignore
+/// syncbook_exercises::graded!("../pool/wait_all.rs", "../solutions/pool_wait_all.rs");
+/// ```
+#[macro_export]
+macro_rules! graded {
+    ($exercise:literal, $solution:literal) => {
+        /// The exercise on std's threads and the crate `syncbook`. (`path =
+        /// "."`: the graded file's path is relative to this folder, not to
+        /// `real/`.)
+        #[path = "."]
+        mod real {
+            use $crate::real as kit;
+            $crate::graded!(@file $exercise, $solution);
+        }
+
+        /// The same exercise on loom's threads and `syncbook_model`.
+        #[path = "."]
+        mod model {
+            use $crate::model as kit;
+            $crate::graded!(@file $exercise, $solution);
+        }
+    };
+    (@file $exercise:literal, $solution:literal) => {
+        #[cfg_attr(not(feature = "solutions"), path = $exercise)]
+        #[cfg_attr(feature = "solutions", path = $solution)]
+        // An unsolved exercise may leave parts unused; and the file is
+        // compiled twice on purpose (std and loom), which clippy flags.
+        #[allow(dead_code, unused_imports, clippy::duplicate_mod)]
+        pub mod exercise;
+    };
+}
+
 /// The first line of every model failure, which `cargo xtask exercises`
 /// looks for to tell a counterexample from any other failure.
 pub const COUNTEREXAMPLE: &str = "loom found an interleaving where";

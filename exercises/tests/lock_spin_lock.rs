@@ -1,37 +1,7 @@
 //! Grades the exercise `lock_spin_lock` (chapter "Lock"):
 //! `cargo xtask exercises check lock_spin_lock`.
 
-/// The graded file: the student's, the pristine copy (feature `pristine`)
-/// or the reference solution (feature `solutions`), as a module `exercise`.
-macro_rules! graded {
-    () => {
-        #[cfg_attr(
-            not(any(feature = "pristine", feature = "solutions")),
-            path = "../lock/spin_lock.rs"
-        )]
-        #[cfg_attr(feature = "pristine", path = "../.pristine/lock/spin_lock.rs")]
-        #[cfg_attr(feature = "solutions", path = "../solutions/lock_spin_lock.rs")]
-        // An unsolved exercise may leave parts unused; and the file is
-        // compiled twice on purpose (std and loom), which clippy flags.
-        #[allow(dead_code, unused_imports, clippy::duplicate_mod)]
-        pub mod exercise;
-    };
-}
-
-/// The exercise on std's threads and the crate `syncbook`. (`path = "."`:
-/// the graded file's path is relative to this folder, not to `real/`.)
-#[path = "."]
-mod real {
-    use syncbook_exercises::real as kit;
-    graded!();
-}
-
-/// The same exercise on loom's threads and `syncbook_model`.
-#[path = "."]
-mod model {
-    use syncbook_exercises::model as kit;
-    graded!();
-}
+syncbook_exercises::graded!("../lock/spin_lock.rs", "../solutions/lock_spin_lock.rs");
 
 use std::sync::atomic::AtomicU64;
 

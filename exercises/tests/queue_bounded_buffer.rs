@@ -1,37 +1,10 @@
 //! Grades the exercise `queue_bounded_buffer` (chapter "Queue"):
 //! `cargo xtask exercises check queue_bounded_buffer`.
 
-/// The graded file: the student's, the pristine copy (feature `pristine`)
-/// or the reference solution (feature `solutions`), as a module `exercise`.
-macro_rules! graded {
-    () => {
-        #[cfg_attr(
-            not(any(feature = "pristine", feature = "solutions")),
-            path = "../queue/bounded_buffer.rs"
-        )]
-        #[cfg_attr(feature = "pristine", path = "../.pristine/queue/bounded_buffer.rs")]
-        #[cfg_attr(feature = "solutions", path = "../solutions/queue_bounded_buffer.rs")]
-        // An unsolved exercise may leave parts unused; and the file is
-        // compiled twice on purpose (std and loom), which clippy flags.
-        #[allow(dead_code, unused_imports, clippy::duplicate_mod)]
-        pub mod exercise;
-    };
-}
-
-/// The exercise on std's threads and the crate `syncbook`. (`path = "."`:
-/// the graded file's path is relative to this folder, not to `real/`.)
-#[path = "."]
-mod real {
-    use syncbook_exercises::real as kit;
-    graded!();
-}
-
-/// The same exercise on loom's threads and `syncbook_model`.
-#[path = "."]
-mod model {
-    use syncbook_exercises::model as kit;
-    graded!();
-}
+syncbook_exercises::graded!(
+    "../queue/bounded_buffer.rs",
+    "../solutions/queue_bounded_buffer.rs"
+);
 
 use syncbook_exercises::{assert_model, bounded, leak, spawn, within};
 

@@ -4,8 +4,13 @@
 //! plain words what failed, showing loom's failing interleaving as the
 //! book's step table; it gives progressive hints, re-checks on save,
 //! restores an exercise, shows a reference solution once the exercise
-//! passes, and (`verify`, for teachers and CI) checks that every pristine
-//! exercise fails its tests and every solution passes them.
+//! passes, and (`verify`, for teachers and CI) checks that every exercise
+//! as committed fails its tests and every solution passes them.
+//!
+//! An exercise's starting point is its file as committed to git: `reset`
+//! restores it from there (`git show HEAD:<file>`), and `verify` grades
+//! the files only when they have no local changes, so nothing is kept in a
+//! second copy.
 //!
 //! Grading is `cargo test -p syncbook_exercises --test <exercise>`; see
 //! `exercises/README.md` for how one exercise file is built for both the
@@ -16,7 +21,7 @@ mod outcome;
 mod progress;
 
 use crate::Failure;
-use manifest::{Exercise, Manifest, pristine_path, statement};
+use manifest::{Exercise, Manifest, statement};
 use outcome::TestRun;
 use progress::Progress;
 use std::path::PathBuf;
@@ -35,10 +40,10 @@ Commands:
   hint NAME        Show the next hint (each call shows one more)
   watch [NAME]     Check NAME (default: the next pending one) every time its
                    file is saved; go on to the next when it passes
-  reset NAME       Put the exercise's file back as it was at the start
+  reset NAME       Put the exercise's file back as last committed to git
   solution NAME    Show the reference solution (only once the exercise passes)
-  verify           For teachers and CI: every unsolved exercise (the pristine
-                   copies) fails its tests, every reference solution passes
+  verify           For teachers and CI: every exercise as committed fails its
+                   tests, every reference solution passes
 ";
 
 pub fn run(args: &[String]) -> Result<(), Failure> {
@@ -84,8 +89,6 @@ fn failed(message: impl Into<String>) -> Failure {
 enum Copy {
     /// The files the student edits.
     Working,
-    /// The pristine copies under `.pristine/`.
-    Pristine,
     /// The reference solutions.
     Solutions,
 }
@@ -94,7 +97,6 @@ impl Copy {
     fn features(self) -> &'static [&'static str] {
         match self {
             Copy::Working => &[],
-            Copy::Pristine => &["--features", "pristine"],
             Copy::Solutions => &["--features", "solutions"],
         }
     }
@@ -435,12 +437,29 @@ impl Runner {
     fn reset(&self, name: &str) -> Result<(), Failure> {
         let exercise = self.exercise(name)?;
         for file in &exercise.files {
-            let from = self.dir.join(pristine_path(file));
-            std::fs::copy(&from, self.dir.join(file))
+            let committed = self.committed(file).map_err(failed)?;
+            std::fs::write(self.dir.join(file), committed)
                 .map_err(|err| failed(format!("restoring exercises/{file}: {err}")))?;
-            println!("Restored exercises/{file} as it was at the start.");
+            println!("Restored exercises/{file} as last committed.");
         }
         Ok(())
+    }
+
+    /// `exercises/<file>` as committed to git (`git show HEAD:...`).
+    fn committed(&self, file: &str) -> Result<Vec<u8>, String> {
+        let shown = Command::new("git")
+            .current_dir(&self.root)
+            .args(["show", &format!("HEAD:exercises/{file}")])
+            .output()
+            .map_err(|err| format!("could not run git ({err}): the exercises' starting points are their files as committed"))?;
+        if shown.status.success() {
+            Ok(shown.stdout)
+        } else {
+            Err(format!(
+                "git has no committed exercises/{file} (is this a git checkout?): {}",
+                String::from_utf8_lossy(&shown.stderr).trim()
+            ))
+        }
     }
 
     // ------------------------------------------------------------ solution
@@ -467,6 +486,7 @@ impl Runner {
     fn verify(&self) -> Result<(), Failure> {
         let started = Instant::now();
         let mut problems = Vec::new();
+        self.require_committed_files()?;
         println!("== the exercises' kit (exercises/src/lib.rs)");
         let kit = Command::new(&self.cargo)
             .current_dir(&self.root)
@@ -480,7 +500,7 @@ impl Runner {
             )));
         }
         for (copy, what) in [
-            (Copy::Pristine, "unsolved exercises"),
+            (Copy::Working, "unsolved exercises"),
             (Copy::Solutions, "reference solutions"),
         ] {
             println!("== building the {what}");
@@ -496,7 +516,7 @@ impl Runner {
                 let checked = self.check(exercise, copy);
                 let took = t.elapsed().as_secs_f32();
                 let verdict = match copy {
-                    Copy::Pristine => judge_unsolved(exercise, &checked),
+                    Copy::Working => judge_unsolved(exercise, &checked),
                     _ => judge_solution(&checked),
                 };
                 match verdict {
@@ -508,7 +528,6 @@ impl Runner {
                 }
             }
         }
-        self.note_changed_working_copies();
         let took = started.elapsed().as_secs_f32();
         if problems.is_empty() {
             println!(
@@ -526,21 +545,29 @@ impl Runner {
         }
     }
 
-    /// `verify` grades the pristine copies; say which working copies
-    /// differ from them (a teacher editing an exercise must edit both).
-    fn note_changed_working_copies(&self) {
+    /// `verify` grades the exercises as committed: refuse a tree where a
+    /// student file has local changes (a solved exercise would "fail to
+    /// fail"), saying which and how to put it back.
+    fn require_committed_files(&self) -> Result<(), Failure> {
+        let mut changed = Vec::new();
         for exercise in &self.manifest.exercises {
             for file in &exercise.files {
-                let working = std::fs::read(self.dir.join(file)).ok();
-                let pristine = std::fs::read(self.dir.join(pristine_path(file))).ok();
-                if working != pristine {
-                    println!(
-                        "note: exercises/{file} differs from exercises/{} (verify graded the \
-                         latter)",
-                        pristine_path(file)
-                    );
+                let committed = self.committed(file).map_err(failed)?;
+                if std::fs::read(self.dir.join(file)).ok() != Some(committed) {
+                    changed.push(format!(
+                        "exercises/{file} (`cargo xtask exercises reset {}`)",
+                        exercise.name
+                    ));
                 }
             }
+        }
+        if changed.is_empty() {
+            Ok(())
+        } else {
+            Err(failed(format!(
+                "verify grades the exercises as committed, and these have local changes:\n  {}",
+                changed.join("\n  ")
+            )))
         }
     }
 }

@@ -25,22 +25,17 @@ pub struct Exercise {
     /// One line, for the list.
     pub title: String,
     /// The files the student edits, relative to `exercises/`; the first
-    /// holds the statement. Their pristine copies are under `.pristine/`.
+    /// holds the statement. As committed to git, they are the exercise's
+    /// starting point.
     pub files: Vec<String>,
     /// The reference solutions, relative to `exercises/`.
     pub solutions: Vec<String>,
     /// The grading test target, `exercises/tests/<test>.rs`.
     pub test: String,
-    /// Tests that must fail on the pristine copy (`verify`).
+    /// Tests that must fail on the files as committed (`verify`).
     pub must_fail: Vec<String>,
     /// Progressive hints.
     pub hints: Vec<String>,
-}
-
-/// Where the pristine copy of a student file is kept, relative to
-/// `exercises/`.
-pub fn pristine_path(file: &str) -> String {
-    format!(".pristine/{file}")
 }
 
 impl Manifest {
@@ -98,11 +93,9 @@ impl Manifest {
         let manifest = Manifest::parse(&text, "exercises/manifest.toml")?;
         for exercise in &manifest.exercises {
             let test = format!("tests/{}.rs", exercise.test);
-            let pristine: Vec<String> = exercise.files.iter().map(|f| pristine_path(f)).collect();
             let needed = exercise
                 .files
                 .iter()
-                .chain(&pristine)
                 .chain(&exercise.solutions)
                 .chain(std::iter::once(&test));
             for file in needed {
@@ -219,8 +212,7 @@ hints = ["first", "second"]
         let manifest = Manifest::load(&dir).unwrap();
         assert!(manifest.exercises.len() >= 9);
         for exercise in &manifest.exercises {
-            let source =
-                std::fs::read_to_string(dir.join(pristine_path(&exercise.files[0]))).unwrap();
+            let source = std::fs::read_to_string(dir.join(&exercise.files[0])).unwrap();
             assert!(
                 statement(&source).is_some(),
                 "{} has no statement",
