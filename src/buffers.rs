@@ -63,16 +63,19 @@ impl Buffers {
     /// is one, else a new one.
     pub(crate) fn take<T: Send + 'static>(&self, capacity: usize) -> Vec<T> {
         if kept(bytes::<T>(capacity)) {
-            let spare = {
+            let found = {
                 let mut spare = self.spare.get_lock();
-                let found = spare.by_type.get_mut(&TypeId::of::<T>()).and_then(Vec::pop);
-                if let Some(found) = &found {
-                    let capacity = found.downcast_ref::<Vec<T>>().map_or(0, Vec::capacity);
-                    spare.held -= bytes::<T>(capacity);
+                let found = spare
+                    .by_type
+                    .get_mut(&TypeId::of::<T>())
+                    .and_then(Vec::pop)
+                    .and_then(|b| b.downcast::<Vec<T>>().ok());
+                if let Some(buffer) = &found {
+                    spare.held -= bytes::<T>(buffer.capacity());
                 }
                 found
             };
-            if let Some(Ok(mut buffer)) = spare.map(|b| b.downcast::<Vec<T>>()) {
+            if let Some(mut buffer) = found {
                 buffer.reserve(capacity);
                 return *buffer;
             }

@@ -800,21 +800,13 @@ impl Pool {
 
         let xs: Vec<X> = xs.into_iter().collect();
         let chunksize = python_chunksize(xs.len(), self.workers).min(xs.len().div_ceil(100));
-        let mut values = Vec::with_capacity(xs.len());
-        let mut failure = None;
-        // Every result is taken, so every task has finished on return.
-        for result in self.imap_with_chunksize(f, xs, chunksize).progress(label) {
-            match result {
-                Ok(value) => values.push(value),
-                Err(error) => {
-                    failure.get_or_insert(error);
-                }
-            }
-        }
-        match failure {
-            None => Ok(values),
-            Some(error) => Err(error),
-        }
+        // Every result is taken first, so every task has finished before
+        // the first failure by position is returned.
+        let results: Vec<Result<R, TaskError>> = self
+            .imap_with_chunksize(f, xs, chunksize)
+            .progress(label)
+            .collect();
+        results.into_iter().collect()
     }
     // ANCHOR_END: map_progress
 

@@ -163,17 +163,21 @@ impl Runner {
             .unwrap_or_else(|| format!("(see exercises/{})", exercise.files[0]))
     }
 
+    /// How many exercises are done.
+    fn done(&self, progress: &Progress) -> usize {
+        self.manifest
+            .exercises
+            .iter()
+            .filter(|e| progress.is_done(&e.name))
+            .count()
+    }
+
     // ---------------------------------------------------------------- list
 
     fn list(&self) -> Result<(), Failure> {
         let progress = self.progress();
         let total = self.manifest.exercises.len();
-        let done = self
-            .manifest
-            .exercises
-            .iter()
-            .filter(|e| progress.is_done(&e.name))
-            .count();
+        let done = self.done(&progress);
         println!("Exercises: {done} of {total} done\n");
         let column = |len: fn(&Exercise) -> usize| {
             self.manifest.exercises.iter().map(len).max().unwrap_or(0)
@@ -285,12 +289,7 @@ impl Runner {
                     run.passed(),
                     if models == 1 { "model" } else { "models" }
                 );
-                let done = self
-                    .manifest
-                    .exercises
-                    .iter()
-                    .filter(|e| progress.is_done(&e.name))
-                    .count();
+                let done = self.done(&progress);
                 println!(
                     "Progress: {done} of {} done. Compare with the reference solution: \
                      cargo xtask exercises solution {}",
