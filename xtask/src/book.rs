@@ -2,12 +2,14 @@
 //! library, `mdbook-driver`), then check the rendered HTML.
 
 mod check;
+mod problem;
 
 use crate::Failure;
-use check::{BookCheck, Problem};
+use check::BookCheck;
 use mdbook_driver::MDBook;
 use mdbook_driver::book::BookItem;
 use mdbook_driver::config::{Config, HtmlConfig};
+use problem::Problem;
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
@@ -62,7 +64,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     let cwd = env::current_dir()
         .and_then(fs::canonicalize)
         .unwrap_or_default();
-    let show = |path: &Path| check::display_path(path, &cwd);
+    let show = |path: &Path| problem::display_path(path, &cwd);
     let root = book_root(opts.root.as_deref())?;
 
     // 1. Configuration.
