@@ -3,6 +3,7 @@
 
 mod check;
 mod problem;
+mod summary;
 
 use crate::Failure;
 use check::BookCheck;
