@@ -1,6 +1,7 @@
 //! `cargo xtask book`: check the book sources, render them with mdBook (as a
 //! library, `mdbook-driver`), then check the rendered HTML.
 
+mod anchors;
 mod check;
 mod problem;
 mod summary;
