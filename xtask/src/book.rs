@@ -3,6 +3,7 @@
 
 mod anchors;
 mod check;
+mod directives;
 mod problem;
 mod summary;
 

@@ -14,7 +14,8 @@
 //! Everything here is a pure function of strings, or of files under a
 //! directory, so it is unit-tested without building a book.
 
-use super::anchors::{Selection, parse_selection, select_lines};
+use super::anchors::{Selection, select_lines};
+use super::directives::{DirectiveKind, include_like_positions, scan_directives};
 use super::problem::{Problem, display_path};
 use super::summary::summary_links;
 use std::collections::HashMap;
@@ -132,178 +133,6 @@ pub fn check_book(src_dir: &Path, display_base: &Path) -> BookCheck {
     }
     check.problems = checker.problems;
     check
-}
-
-// ---------------------------------------------------------------------------
-// {{#include}} and friends
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DirectiveKind<'a> {
-    /// `\{{#...}}`: shown literally (without the backslash).
-    Escaped,
-    Include {
-        path: &'a str,
-        selection: Selection<'a>,
-    },
-    RustdocInclude {
-        path: &'a str,
-        selection: Selection<'a>,
-    },
-    /// `{{#playground path}}` (or the old name `{{#playpen path}}`).
-    Playground { path: &'a str },
-    /// `{{#title ...}}`.
-    Title,
-    /// Matched mdBook's link syntax but is no directive mdBook knows; mdBook
-    /// leaves it as text.
-    Unknown,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Directive<'a> {
-    /// Byte range of the directive in the scanned text.
-    pub start: usize,
-    pub end: usize,
-    pub text: &'a str,
-    pub kind: DirectiveKind<'a>,
-}
-
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Scan<'a> {
-    pub directives: Vec<Directive<'a>>,
-    /// Byte offsets of `{{#include`-like text that is not part of any valid
-    /// (or escaped) directive, e.g. `{{#include}}` with no path: mdBook
-    /// would leave it in the page as-is.
-    pub malformed: Vec<usize>,
-}
-
-/// Find directives the way mdBook's link regex does:
-///
-/// ```text
-/// \\\{\{\#.*\}\}                              (escaped, greedy to the LAST `}}` on the line)
-/// | \{\{\s*\#([a-zA-Z0-9_]+)\s+([^}]+)\}\}    (a directive; may span lines)
-/// ```
-pub fn scan_directives(text: &str) -> Scan<'_> {
-    let bytes = text.as_bytes();
-    let mut scan = Scan::default();
-    let mut pos = 0;
-    while pos < bytes.len() {
-        let found = match bytes[pos] {
-            b'\\' => match_escaped(text, pos).map(|end| (end, DirectiveKind::Escaped)),
-            b'{' => match_directive(text, pos),
-            _ => None,
-        };
-        match found {
-            Some((end, kind)) => {
-                scan.directives.push(Directive {
-                    start: pos,
-                    end,
-                    text: &text[pos..end],
-                    kind,
-                });
-                pos = end;
-            }
-            None => pos += 1,
-        }
-    }
-    scan.malformed = include_like_positions(text)
-        .into_iter()
-        .filter(|&at| {
-            !scan
-                .directives
-                .iter()
-                .any(|d| d.kind != DirectiveKind::Unknown && d.start <= at && at < d.end)
-        })
-        .collect();
-    scan
-}
-
-/// `\{{#` ... last `}}` on the same line.
-fn match_escaped(text: &str, pos: usize) -> Option<usize> {
-    let body_start = pos + r"\{{#".len();
-    if !text[pos..].starts_with(r"\{{#") {
-        return None;
-    }
-    let line_end = text[body_start..]
-        .find('\n')
-        .map_or(text.len(), |i| body_start + i);
-    text[body_start..line_end]
-        .rfind("}}")
-        .map(|i| body_start + i + 2)
-}
-
-/// `{{ #name args }}` starting at `pos`, classified like mdBook does.
-fn match_directive(text: &str, pos: usize) -> Option<(usize, DirectiveKind<'_>)> {
-    let after_open = text[pos..].strip_prefix("{{")?;
-    let after_hash = after_open.trim_start().strip_prefix('#')?;
-    let name_len = after_hash
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-        .count();
-    if name_len == 0 {
-        return None;
-    }
-    let name = &after_hash[..name_len];
-    let after_name = &after_hash[name_len..];
-    let close = after_name.find('}')?;
-    let body = &after_name[..close];
-    // `\s+([^}]+)`: at least one whitespace, then at least one more char.
-    if !body.starts_with(char::is_whitespace) || body.chars().count() < 2 {
-        return None;
-    }
-    if !after_name[close..].starts_with("}}") {
-        return None;
-    }
-    let end = text.len() - after_name.len() + close + 2;
-
-    let file_arg = body.split_whitespace().next();
-    let kind = match (name, file_arg) {
-        ("title", _) => DirectiveKind::Title,
-        ("include", Some(arg)) => {
-            let (path, selection) = split_path_and_selection(arg);
-            DirectiveKind::Include { path, selection }
-        }
-        ("rustdoc_include", Some(arg)) => {
-            let (path, selection) = split_path_and_selection(arg);
-            DirectiveKind::RustdocInclude { path, selection }
-        }
-        ("playground" | "playpen", Some(path)) => DirectiveKind::Playground { path },
-        _ => DirectiveKind::Unknown,
-    };
-    Some((end, kind))
-}
-
-fn split_path_and_selection(arg: &str) -> (&str, Selection<'_>) {
-    match arg.split_once(':') {
-        Some((path, spec)) => (path, parse_selection(spec)),
-        None => (arg, Selection::Whole),
-    }
-}
-
-/// Byte offsets of `{{`, optional whitespace, then `#include`,
-/// `#rustdoc_include`, `#playground` or `#playpen` as a whole word.
-pub fn include_like_positions(text: &str) -> Vec<usize> {
-    const NAMES: [&str; 4] = ["include", "rustdoc_include", "playground", "playpen"];
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find("{{") {
-        let at = from + i;
-        from = at + 2;
-        let Some(after_hash) = text[at + 2..].trim_start().strip_prefix('#') else {
-            continue;
-        };
-        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        let hit = NAMES.iter().any(|name| {
-            after_hash.starts_with(name)
-                && !after_hash
-                    .as_bytes()
-                    .get(name.len())
-                    .is_some_and(|&b| is_word(b))
-        });
-        if hit {
-            found.push(at);
-        }
-    }
-    found
 }
 
 // ---------------------------------------------------------------------------
@@ -524,7 +353,7 @@ pub fn unexpanded_lines(html: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::book::anchors::{AnchorError, anchored_lines};
+    use crate::book::anchors::{AnchorError, anchored_lines, parse_selection};
     use crate::book::problem::normalize;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
