@@ -5,6 +5,7 @@ mod anchors;
 mod check;
 mod directives;
 mod problem;
+mod rendered;
 mod summary;
 
 use crate::Failure;
@@ -205,7 +206,7 @@ fn book_root(explicit: Option<&Path>) -> Result<PathBuf, Failure> {
 /// for that in every rendered page, allowing the ones the chapters show on
 /// purpose (escaped as `\{{#include ...}}`).
 fn unexpanded_directives(out_dir: &Path, checked: &BookCheck) -> Result<Vec<Problem>, Failure> {
-    let allowed = check::allowed_literals(&checked.chapters);
+    let allowed = rendered::allowed_literals(&checked.chapters);
     let mut pages = Vec::new();
     html_files(out_dir, &mut pages)
         .map_err(|err| failed(format!("reading {}: {err}", out_dir.display())))?;
@@ -214,7 +215,7 @@ fn unexpanded_directives(out_dir: &Path, checked: &BookCheck) -> Result<Vec<Prob
     for page in pages {
         let html = fs::read_to_string(&page)
             .map_err(|err| failed(format!("reading {}: {err}", page.display())))?;
-        let found = check::unexpanded_lines(&html);
+        let found = rendered::unexpanded_lines(&html);
         let rel = page.strip_prefix(out_dir).unwrap_or(&page);
         let ok = allowed.get(rel).copied().unwrap_or(0);
         if found.len() <= ok {
