@@ -4,6 +4,7 @@
 mod anchors;
 mod check;
 mod directives;
+mod includes;
 mod problem;
 mod rendered;
 mod summary;

@@ -14,16 +14,12 @@
 //! Everything here is a pure function of strings, or of files under a
 //! directory, so it is unit-tested without building a book.
 
-use super::anchors::{Selection, select_lines};
-use super::directives::{DirectiveKind, include_like_positions, scan_directives};
-use super::problem::{Problem, display_path};
+use super::includes::Checker;
+use super::problem::Problem;
 use super::summary::summary_links;
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-
-/// mdBook stops expanding includes nested deeper than this.
-const MAX_INCLUDE_DEPTH: usize = 10;
 
 /// A chapter listed in SUMMARY.md that exists and was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,10 +58,7 @@ pub fn check_book(src_dir: &Path, display_base: &Path) -> BookCheck {
         }
     };
 
-    let mut checker = Checker {
-        display_base,
-        problems: Vec::new(),
-    };
+    let mut checker = Checker::new(display_base);
     let mut first_seen: HashMap<PathBuf, usize> = HashMap::new();
     for link in summary_links(&summary) {
         if link.target.is_empty() {
@@ -118,14 +111,7 @@ pub fn check_book(src_dir: &Path, display_base: &Path) -> BookCheck {
         // mdBook strips a UTF-8 byte order mark before preprocessing.
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let base = file.parent().unwrap_or(src_dir).to_path_buf();
-        let mut literal = 0;
-        let source = Source {
-            file: &file,
-            text,
-            line_map: None,
-            base: &base,
-        };
-        checker.check_text(&source, 0, &[], &mut literal);
+        let literal = checker.check_chapter(&file, text, &base);
         check.chapters.push(ChapterInfo {
             path: rel,
             literal_directives: literal,
@@ -135,183 +121,13 @@ pub fn check_book(src_dir: &Path, display_base: &Path) -> BookCheck {
     check
 }
 
-// ---------------------------------------------------------------------------
-// Walking chapters and their includes
-
-/// Where an include was reached from.
-#[derive(Debug, Clone)]
-struct Via {
-    file: PathBuf,
-    line: usize,
-}
-
-/// The part of an included file that mdBook splices in, with a map from its
-/// lines back to 1-based lines of the file.
-struct Included {
-    file: PathBuf,
-    text: String,
-    line_map: Vec<usize>,
-}
-
-/// Text to scan for directives: a chapter, or the part of a file that a
-/// directive includes.
-#[derive(Clone, Copy)]
-struct Source<'a> {
-    file: &'a Path,
-    text: &'a str,
-    /// Maps lines of `text` to 1-based lines of `file` (`None`: identity).
-    line_map: Option<&'a [usize]>,
-    /// Directory that relative include paths in `text` start from.
-    base: &'a Path,
-}
-
-struct Checker<'a> {
-    display_base: &'a Path,
-    problems: Vec<Problem>,
-}
-
-impl Checker<'_> {
-    fn show(&self, path: &Path) -> String {
-        display_path(path, self.display_base)
-    }
-
-    /// Check the directives in `source`, recursing into what they include.
-    fn check_text(&mut self, source: &Source<'_>, depth: usize, via: &[Via], literal: &mut usize) {
-        let Source {
-            file,
-            text,
-            line_map,
-            base,
-        } = *source;
-        let line_of = |offset: usize| {
-            let index = text[..offset].matches('\n').count();
-            line_map
-                .and_then(|map| map.get(index).copied())
-                .unwrap_or(index + 1)
-        };
-        let scan = scan_directives(text);
-        for directive in &scan.directives {
-            let line = line_of(directive.start);
-            let (path, selection) = match directive.kind {
-                DirectiveKind::Escaped => {
-                    *literal += include_like_positions(&directive.text[1..]).len();
-                    continue;
-                }
-                DirectiveKind::Title | DirectiveKind::Unknown => continue,
-                DirectiveKind::Include { path, selection }
-                | DirectiveKind::RustdocInclude { path, selection } => (path, Some(selection)),
-                DirectiveKind::Playground { path } => (path, None),
-            };
-            let rustdoc = matches!(directive.kind, DirectiveKind::RustdocInclude { .. });
-            match self.resolve(base, path, selection, rustdoc) {
-                Err(message) => {
-                    self.report(file, line, via, format!("`{}`: {message}", directive.text))
-                }
-                Ok(_) if depth >= MAX_INCLUDE_DEPTH => self.report(
-                    file,
-                    line,
-                    via,
-                    format!(
-                        "`{}`: includes nested more than {MAX_INCLUDE_DEPTH} deep \
-                         (an include cycle?); mdBook drops it",
-                        directive.text
-                    ),
-                ),
-                Ok(included) => {
-                    let mut via = via.to_vec();
-                    via.push(Via {
-                        file: file.to_path_buf(),
-                        line,
-                    });
-                    let source = Source {
-                        file: &included.file,
-                        text: &included.text,
-                        line_map: Some(&included.line_map),
-                        base: included.file.parent().unwrap_or(base),
-                    };
-                    self.check_text(&source, depth + 1, &via, literal);
-                }
-            }
-        }
-        for &offset in &scan.malformed {
-            let snippet: String = text[offset..]
-                .lines()
-                .next()
-                .unwrap_or("")
-                .chars()
-                .take(60)
-                .collect();
-            self.report(
-                file,
-                line_of(offset),
-                via,
-                format!(
-                    "`{snippet}` is not a valid directive, so mdBook would leave it in the \
-                     page as text (expected `{{{{#include path}}}}`, `path:anchor` or \
-                     `path:N:M`; write `\\{{{{#include ...}}}}` to show it literally)"
-                ),
-            );
-        }
-    }
-
-    /// Read an include target and take the part mdBook would use.
-    /// `selection` is `None` for `{{#playground}}` (always the whole file).
-    fn resolve(
-        &self,
-        base: &Path,
-        path: &str,
-        selection: Option<Selection<'_>>,
-        rustdoc: bool,
-    ) -> Result<Included, String> {
-        let target = base.join(path);
-        let shown = self.show(&target);
-        if !target.exists() {
-            return Err(format!("{shown} does not exist"));
-        }
-        if !target.is_file() {
-            return Err(format!("{shown} is not a file"));
-        }
-        let content =
-            fs::read_to_string(&target).map_err(|err| format!("cannot read {shown}: {err}"))?;
-        let selection = selection.unwrap_or(Selection::Whole);
-        let lines = select_lines(&content, selection).map_err(|msg| format!("{shown}: {msg}"))?;
-        // A rustdoc_include keeps every line (the unselected ones hidden
-        // behind `# `), so all of them are scanned for nested directives.
-        let lines = if rustdoc {
-            (0..content.lines().count()).collect()
-        } else {
-            lines
-        };
-        let all: Vec<&str> = content.lines().collect();
-        let text = lines.iter().map(|&i| all[i]).collect::<Vec<_>>().join("\n");
-        Ok(Included {
-            file: target,
-            text,
-            line_map: lines.iter().map(|i| i + 1).collect(),
-        })
-    }
-
-    fn report(&mut self, file: &Path, line: usize, via: &[Via], mut message: String) {
-        for step in via.iter().rev() {
-            message.push_str(&format!(
-                "\n    (included from {}:{})",
-                self.show(&step.file),
-                step.line
-            ));
-        }
-        self.problems.push(Problem {
-            file: file.to_path_buf(),
-            line: Some(line),
-            message,
-        });
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::book::anchors::Selection;
     use crate::book::anchors::{AnchorError, anchored_lines, parse_selection};
-    use crate::book::problem::normalize;
+    use crate::book::directives::{DirectiveKind, scan_directives};
+    use crate::book::problem::{display_path, normalize};
     use crate::book::rendered::{allowed_literals, html_page_for, unexpanded_lines};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
