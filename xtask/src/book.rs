@@ -2,15 +2,17 @@
 //! library, `mdbook-driver`), then check the rendered HTML.
 
 mod anchors;
-mod check;
+mod chapters;
 mod directives;
 mod includes;
 mod problem;
 mod rendered;
 mod summary;
+#[cfg(test)]
+mod tests;
 
 use crate::Failure;
-use check::BookCheck;
+use chapters::BookCheck;
 use mdbook_driver::MDBook;
 use mdbook_driver::book::BookItem;
 use mdbook_driver::config::{Config, HtmlConfig};
@@ -90,7 +92,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
 
     // 2. Sources: SUMMARY.md and every {{#include}}.
     let src_dir = root.join(&config.book.src);
-    let checked = check::check_book(&src_dir, &cwd);
+    let checked = chapters::check_book(&src_dir, &cwd);
     if !checked.problems.is_empty() {
         report(&checked.problems, &cwd);
         return Err(failed(format!(

@@ -4,7 +4,7 @@
 //! escaped, `\{{#include ...}}`). Here: which page a chapter lands in, how
 //! many such strings each page may hold, and on which lines a page has them.
 
-use super::check::ChapterInfo;
+use super::chapters::ChapterInfo;
 use super::directives::include_like_positions;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

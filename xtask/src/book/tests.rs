@@ -1,0 +1,95 @@
+//! Unit tests of the book checks, one file per checker under `tests/`, and
+//! what they share: a scratch book on disk and a Rust file with anchors.
+
+mod anchors;
+mod chapters;
+mod directives;
+mod includes;
+mod problem;
+mod rendered;
+mod summary;
+
+use super::chapters::{BookCheck, check_book};
+use std::fs;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A scratch directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "xtask-check-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn write(&self, rel: &str, contents: &str) -> &Self {
+        let path = self.0.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+        self
+    }
+
+    fn check(&self) -> BookCheck {
+        check_book(&self.0.join("chapters"), &self.0)
+    }
+
+    /// Problems rendered as `file:line: message`, relative to the dir.
+    fn problems(&self) -> Vec<String> {
+        self.check()
+            .problems
+            .iter()
+            .map(|p| p.render(&self.0))
+            .collect()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+const CODE: &str = "\
+use std::sync::Mutex;
+// ANCHOR: lock
+fn lock() {
+    // ANCHOR: inner
+    let _m = Mutex::new(0);
+    // ANCHOR_END: inner
+}
+// ANCHOR_END: lock
+// ANCHOR: unclosed
+fn tail() {}
+";
+
+fn good_book() -> TempDir {
+    let dir = TempDir::new();
+    dir.write(
+        "chapters/SUMMARY.md",
+        "# Summary\n\n[Intro](README.md)\n\n- [Mutex](mutex.md)\n- [Later]()\n",
+    )
+    .write(
+        "chapters/README.md",
+        "# Intro\n\nShow it literally: `\\{{#include file.rs}}`\n",
+    )
+    .write(
+        "chapters/mutex.md",
+        "# Mutex\n\n```rust\n{{#include ../src/code.rs:lock}}\n```\n\n\
+         ```rust\n{{#rustdoc_include ../src/code.rs:inner}}\n```\n\n\
+         {{#include parts/note.md}}\n\n```rust\n{{#include ../src/code.rs:2:4}}\n```\n",
+    )
+    .write(
+        "chapters/parts/note.md",
+        "> [!NOTE]\n> See:\n\n```rust\n{{#include ../../src/code.rs:inner}}\n```\n",
+    )
+    .write("src/code.rs", CODE);
+    dir
+}
