@@ -1,5 +1,14 @@
 //! `cargo xtask book`: check the book sources, render them with mdBook (as a
 //! library, `mdbook-driver`), then check the rendered HTML.
+//!
+//! The checks, by what they look at:
+//! - `chapters`: every chapter SUMMARY.md lists (read by `summary`) exists,
+//!   once;
+//! - `includes`: every `{{#include}}` in a chapter resolves, recursively
+//!   (found by `directives`; the lines it takes chosen by `anchors`);
+//! - `rendered`: no directive is left unexpanded in the rendered pages.
+//!
+//! Each problem is a `problem::Problem`, shown as `file:line: message`.
 
 mod anchors;
 mod chapters;

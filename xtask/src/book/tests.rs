@@ -57,6 +57,7 @@ impl Drop for TempDir {
     }
 }
 
+/// A Rust file with nested anchors and one that is never closed.
 const CODE: &str = "\
 use std::sync::Mutex;
 // ANCHOR: lock
@@ -70,6 +71,7 @@ fn lock() {
 fn tail() {}
 ";
 
+/// A book whose every include is good; each test breaks one thing in it.
 fn good_book() -> TempDir {
     let dir = TempDir::new();
     dir.write(
