@@ -49,6 +49,14 @@ impl TempDir {
             .map(|p| p.render(&self.0))
             .collect()
     }
+
+    /// Asserts there is exactly one problem and that it starts with
+    /// `prefix` (for messages whose tail is not ours, or is long).
+    fn assert_only_problem_starts_with(&self, prefix: &str) {
+        let problems = self.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with(prefix), "{problems:?}");
+    }
 }
 
 impl Drop for TempDir {
