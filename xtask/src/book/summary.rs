@@ -63,27 +63,29 @@ fn blank_html_comments(text: &str) -> String {
 
 /// Index of the `[` that opens the link text ending at the end of `s`.
 fn matching_open_bracket(s: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, c) in s.char_indices().rev() {
-        match c {
-            ']' => depth += 1,
-            '[' if depth == 0 => return Some(i),
-            '[' => depth -= 1,
-            _ => {}
-        }
-    }
-    None
+    first_unbalanced(s.char_indices().rev(), ']', '[')
 }
 
 /// Length of the link destination, up to (not including) its closing `)`.
 fn matching_close_paren(s: &str) -> Option<usize> {
+    first_unbalanced(s.char_indices(), '(', ')')
+}
+
+/// Index of the first `close` in `chars` that no earlier `open` pairs with.
+fn first_unbalanced(
+    chars: impl Iterator<Item = (usize, char)>,
+    open: char,
+    close: char,
+) -> Option<usize> {
     let mut depth = 0usize;
-    for (i, c) in s.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' if depth == 0 => return Some(i),
-            ')' => depth -= 1,
-            _ => {}
+    for (i, c) in chars {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            if depth == 0 {
+                return Some(i);
+            }
+            depth -= 1;
         }
     }
     None
