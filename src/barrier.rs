@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::condition::Condition;
 use crate::error::BrokenBarrierError;
-use crate::sync::Deadline;
+use crate::park::Deadline;
 
 // ANCHOR: state
 /// Where a barrier is in its cycle.

@@ -10,10 +10,9 @@
 
 use std::time::Duration;
 
-use crate::sync::Deadline;
+use crate::park::{Deadline, WaitQueue};
 use crate::trace;
 use crate::value::{Value, ValueGuard};
-use crate::waitqueue::WaitQueue;
 
 // ANCHOR: struct
 /// A condition variable with its own lock, as `threading.Condition()`.
@@ -171,7 +170,8 @@ impl<T> Condition<T> {
 /// `queue.Queue` does with its `not_empty`, `not_full` and
 /// `all_tasks_done` conditions on one mutex. Use each `CondVar` with one
 /// `Value` only: a notify under another lock can come between a waiter's
-/// look at its state and its wait.
+/// look at its state and its wait. A `wait` with another `Value`'s guard
+/// while threads wait with the first one's panics.
 ///
 /// ```
 /// use std::thread;
@@ -192,6 +192,12 @@ impl<T> Condition<T> {
 #[derive(Debug)]
 pub struct CondVar {
     waiters: WaitQueue,
+    /// The address of the `Value` whose guard the waiting threads came
+    /// with, written and read under the wait queue's lock: while threads
+    /// wait, a wait with another `Value`'s guard panics, as parking_lot's
+    /// `Condvar` does. A misuse check only, so a plain `std` atomic even in
+    /// the model build.
+    value: std::sync::atomic::AtomicUsize,
     /// What the waiters wait for, for the book's step tables only.
     #[cfg_attr(not(feature = "loom"), allow(dead_code))]
     name: &'static str,
@@ -214,6 +220,7 @@ impl CondVar {
     pub(crate) fn named(name: &'static str) -> Self {
         CondVar {
             waiters: WaitQueue::new(),
+            value: std::sync::atomic::AtomicUsize::new(0),
             name,
         }
     }
@@ -252,13 +259,32 @@ impl CondVar {
     fn wait_until<T>(&self, guard: &mut ValueGuard<'_, T>, deadline: Option<&Deadline>) -> bool {
         // Queued while we still hold the lock: a notifier needs the lock
         // to change the state, so it comes after this and will see us.
-        let (ticket, signal) = self.waiters.enqueue();
+        let Some((ticket, signal)) = self
+            .waiters
+            .enqueue(|queued| self.waits_with(guard, queued))
+        else {
+            panic!(
+                "a CondVar used with two different Values: while threads wait on it with one Value's guard, another Value's guard came"
+            );
+        };
         self.step("waits@", "");
         let notified = guard.unlocked(|| self.waiters.park(ticket, &signal, deadline));
         self.step(if notified { "wakes" } else { "times out" }, "");
         notified
     }
     // ANCHOR_END: wait
+
+    /// Whether a thread may wait with `guard` when `queued` threads wait
+    /// already (run under the wait queue's lock): the first waiter names
+    /// the `Value`, and the others must come with the same one.
+    fn waits_with<T>(&self, guard: &ValueGuard<'_, T>, queued: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let address = std::ptr::from_ref(guard.value()).addr();
+        if queued == 0 {
+            self.value.store(address, Relaxed);
+        }
+        self.value.load(Relaxed) == address
+    }
 
     // ANCHOR: wait_for
     /// `cond.wait_for(predicate)`: waits until `predicate(&state)` holds,

@@ -27,8 +27,10 @@ pub mod barrier;
 mod buffers;
 pub mod condition;
 mod error;
+mod guard;
 pub mod lock;
 pub mod manager;
+mod park;
 pub mod pipe;
 pub mod pool;
 #[cfg(not(feature = "loom"))]
@@ -43,7 +45,6 @@ pub mod trace;
 ///
 #[doc = include_str!("listings/shared_counter.md")]
 pub mod value;
-mod waitqueue;
 
 #[cfg(feature = "loom")]
 pub mod check;
@@ -53,6 +54,7 @@ pub use condition::{CondVar, Condition, ConditionGuard, Event};
 pub use error::{
     BrokenBarrierError, Empty, Full, IndexError, RecvError, ReleaseError, SendError, TaskDoneError,
 };
+pub use guard::Guard;
 pub use lock::{Lock, LockGuard};
 pub use manager::{DictProxy, ListProxy, Manager, ManagerGone};
 pub use pipe::{Connection, Receiver, Sender, pipe, pipe_oneway};

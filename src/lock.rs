@@ -1,27 +1,29 @@
-//! `Lock`: Python's `threading.Lock`, built from one atomic state word and
-//! the crate's wait queue of parked threads (`src/waitqueue.rs`).
+//! `Lock`: Python's `threading.Lock`, built from the crate's parking word
+//! (`src/park/word.rs`) with at most one permit: the lock is free when
+//! its one permit is there to take.
 
 use std::time::Duration;
 
 use crate::error::ReleaseError;
-use crate::sync::{AtomicU8, Deadline, Ordering};
-use crate::waitqueue::WaitQueue;
+use crate::guard::{Guard, RawLock};
+use crate::park::{Deadline, ParkingWord};
 
 // ANCHOR: states
-// The state word. Its transitions:
+// The lock is a parking word (a count of permits and a WAITERS bit) that
+// never holds more than one permit. Its states:
 //
-//   UNLOCKED --acquire (one CAS)--------------------------> LOCKED
-//   LOCKED   --release (one swap, wakes nobody)-----------> UNLOCKED
-//   LOCKED   --a thread that must wait marks it-----------> CONTENDED
-//   CONTENDED --release (one swap, then wakes one waiter)--> UNLOCKED
-//   UNLOCKED --a woken or late thread takes it-------------> CONTENDED
+//   UNLOCKED   1 permit, WAITERS clear: nobody holds it or waits.
+//   LOCKED     0 permits, WAITERS clear: held; nobody is parked.
+//   CONTENDED  0 permits, WAITERS set: held; some thread may be parked.
 //
-// CONTENDED means "locked, and some thread may be parked": the only state
-// whose release has to look at the wait queue. A thread that had to wait
-// takes the lock as CONTENDED, since others may still be queued behind it.
-const UNLOCKED: u8 = 0;
-const LOCKED: u8 = 1;
-const CONTENDED: u8 = 2;
+//   UNLOCKED  --acquire (one compare-and-swap)-------------------> LOCKED
+//   LOCKED    --release (one compare-and-swap, wakes nobody)-----> UNLOCKED
+//   LOCKED    --a thread that must wait sets WAITERS, parks-----> CONTENDED
+//   CONTENDED --release: gives the permit back, wakes a waiter--> (1 permit,
+//               WAITERS set until the woken thread's queue is empty)
+//
+// A release that finds the permit already there is an error: the lock was
+// not held.
 // ANCHOR_END: states
 
 /// A mutual-exclusion lock, as Python's `threading.Lock`.
@@ -47,8 +49,8 @@ const CONTENDED: u8 = 2;
 // ANCHOR: struct
 #[derive(Debug)]
 pub struct Lock {
-    state: AtomicU8,
-    waiters: WaitQueue,
+    /// One permit when free, none when held.
+    word: ParkingWord,
 }
 // ANCHOR_END: struct
 
@@ -67,8 +69,7 @@ impl Lock {
     /// A new, unlocked lock.
     pub fn new() -> Self {
         Lock {
-            state: AtomicU8::new(UNLOCKED),
-            waiters: WaitQueue::new(),
+            word: ParkingWord::new(1),
         }
     }
 
@@ -76,109 +77,59 @@ impl Lock {
     /// `lock.acquire()`: blocks until the lock is free, then takes it.
     #[inline]
     pub fn acquire(&self) {
-        if !self.try_acquire() {
-            self.acquire_slow(None);
-        }
+        self.word.take(None);
     }
 
     /// `lock.acquire(False)`: takes the lock if it is free; never blocks.
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        self.state
-            .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
+        self.word.try_take()
+    }
+
+    /// `lock.acquire(timeout=t)`: as `acquire`, but gives up after `timeout`
+    /// and returns `false`. The lock is left as it was.
+    pub fn acquire_timeout(&self, timeout: Duration) -> bool {
+        self.try_acquire() || self.word.take(Some(&Deadline::after(timeout)))
     }
 
     /// `lock.release()`: frees the lock, waking one waiter if there is one.
     /// Any thread may release. `Err` if the lock was not locked.
     #[inline]
     pub fn release(&self) -> Result<(), ReleaseError> {
-        match self.state.swap(UNLOCKED, Ordering::Release) {
-            UNLOCKED => Err(ReleaseError::Unlocked),
-            LOCKED => Ok(()),
-            _ => {
-                self.waiters.wake(1);
-                Ok(())
-            }
-        }
+        // At most one permit: a second one would mean it was not held.
+        self.word.give(1, 1).map_err(|_| ReleaseError::Unlocked)
     }
     // ANCHOR_END: fast
-
-    /// `lock.acquire(timeout=t)`: as `acquire`, but gives up after `timeout`
-    /// and returns `false`. The lock is left as it was.
-    pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        self.try_acquire() || self.acquire_slow(Some(&Deadline::after(timeout)))
-    }
 
     /// `lock.locked()`: whether some thread holds the lock right now.
     #[inline]
     pub fn locked(&self) -> bool {
-        self.state.load(Ordering::Relaxed) != UNLOCKED
+        self.word.permits() == 0
     }
 
     /// `with lock:`: acquires, and releases when the guard is dropped, even
     /// if the code holding it panics.
     pub fn guard(&self) -> LockGuard<'_> {
+        Guard::lock(self)
+    }
+}
+
+impl RawLock for Lock {
+    type GuardMarker = ();
+
+    fn lock(&self) {
         self.acquire();
-        LockGuard { lock: self }
     }
 
-    // ANCHOR: slow
-    #[cold]
-    fn acquire_slow(&self, deadline: Option<&Deadline>) -> bool {
-        if self.spin() {
-            return true;
-        }
-        // Under the wait queue's lock: mark the lock CONTENDED; if it was
-        // free, it is ours. If not, we are queued before anyone can release
-        // and look at the queue, so the release cannot miss us. Woken, we
-        // try again the same way.
-        let taken = || self.state.swap(CONTENDED, Ordering::Acquire) == UNLOCKED;
-        self.waiters.wait_until(taken, deadline)
-    }
-    // ANCHOR_END: slow
-
-    /// Before parking, tries to take the lock a few more times: first
-    /// spinning (a lock is often held for only a few instructions), then
-    /// yielding the core (on a busy machine the holder may be waiting for
-    /// it). Parking costs a system call each way; this is cheaper when the
-    /// lock is passed back and forth quickly. Returns whether it got the lock.
-    #[cfg(not(feature = "loom"))]
-    fn spin(&self) -> bool {
-        let mut round = 0;
-        while crate::sync::backoff(round) {
-            if self.state.load(Ordering::Relaxed) == UNLOCKED && self.try_acquire() {
-                return true;
-            }
-            round += 1;
-        }
-        false
-    }
-
-    /// Under loom spinning would only add interleavings: park at once.
-    #[cfg(feature = "loom")]
-    fn spin(&self) -> bool {
-        false
+    fn unlock(&self) {
+        // Only fails if another thread released the lock under our feet
+        // (Python allows that); the lock is then unlocked, as wanted.
+        let _ = self.release();
     }
 }
 
 /// Holds a [`Lock`] until dropped (Python's `with lock:` block).
-#[derive(Debug)]
-#[must_use = "the lock is released as soon as the guard is dropped"]
-pub struct LockGuard<'a> {
-    lock: &'a Lock,
-}
-
-impl Drop for LockGuard<'_> {
-    fn drop(&mut self) {
-        // Only fails if another thread released the lock under our feet
-        // (Python allows that); the lock is then unlocked, as wanted.
-        if crate::sync::abandoning_model_execution() {
-            return;
-        }
-        let _ = self.lock.release();
-    }
-}
+pub type LockGuard<'a> = Guard<'a, Lock>;
 
 /// The naive lock: check a flag, then set it. Wrong, and the chapter's
 /// model shows why.

@@ -49,8 +49,9 @@ use std::time::Duration;
 use crate::buffers::Buffers;
 use crate::condition::CondVar;
 use crate::lock::Lock;
+use crate::park::Deadline;
 use crate::queue::Queue;
-use crate::sync::{AtomicBool, Deadline, Ordering, thread};
+use crate::sync::{AtomicBool, Ordering, thread};
 use crate::trace;
 use crate::value::Value;
 

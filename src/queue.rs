@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use crate::condition::CondVar;
 use crate::error::{Empty, Full, TaskDoneError};
-use crate::sync::Deadline;
+use crate::park::Deadline;
 use crate::trace;
 use crate::value::{Value, ValueGuard};
 

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::error::ReleaseError;
+use crate::guard::{Guard, RawLock};
 use crate::lock::Lock;
 use crate::sync::{AtomicUsize, Ordering, thread_token};
 
@@ -157,33 +158,28 @@ impl RLock {
     /// `with rlock:`: acquires (or re-enters), and releases once when the
     /// guard is dropped, panics included.
     pub fn guard(&self) -> RLockGuard<'_> {
+        Guard::lock(self)
+    }
+}
+
+impl RawLock for RLock {
+    /// Not `Send`: the guard must be dropped by the thread that owns the
+    /// lock.
+    type GuardMarker = *const ();
+
+    fn lock(&self) {
         self.acquire();
-        RLockGuard {
-            rlock: self,
-            _owner_thread: std::marker::PhantomData,
-        }
+    }
+
+    fn unlock(&self) {
+        // The guard's thread owns the lock (guards are not `Send`), so
+        // this release cannot fail.
+        let _ = self.release();
     }
 }
 
 /// Holds an [`RLock`] once, until dropped (Python's `with rlock:` block).
-#[derive(Debug)]
-#[must_use = "the lock is released as soon as the guard is dropped"]
-pub struct RLockGuard<'a> {
-    rlock: &'a RLock,
-    /// Not `Send`: the guard must be dropped by the thread that owns the lock.
-    _owner_thread: std::marker::PhantomData<*const ()>,
-}
-
-impl Drop for RLockGuard<'_> {
-    fn drop(&mut self) {
-        // The guard's thread owns the lock (guards are not `Send`), so
-        // this release cannot fail.
-        if crate::sync::abandoning_model_execution() {
-            return;
-        }
-        let _ = self.rlock.release();
-    }
-}
+pub type RLockGuard<'a> = Guard<'a, RLock>;
 
 /// The story of the chapter: Python's `Value`, whose getter and setter take
 /// its lock, used inside `with v.get_lock():`. With an `RLock` that is a

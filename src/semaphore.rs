@@ -1,27 +1,18 @@
 //! `Semaphore` and `BoundedSemaphore`: Python's `threading.Semaphore` and
-//! `threading.BoundedSemaphore`, built from one atomic word and the crate's
-//! wait queue, like the `Lock`.
+//! `threading.BoundedSemaphore`, built from the crate's parking word
+//! (`src/park/word.rs`): the same word as the `Lock`, with as many permits
+//! as the program asks for.
+//!
+//! States: the word's count of free permits (never below zero) and its
+//! WAITERS bit. `acquire` takes a permit or parks; `release_n` adds `n`
+//! permits and wakes up to `n` parked threads. A `BoundedSemaphore` is a
+//! `Semaphore` whose releases stop at its initial value.
 
 use std::time::Duration;
 
 use crate::error::ReleaseError;
-use crate::sync::{AtomicUsize, Deadline, Ordering};
-use crate::waitqueue::WaitQueue;
-
-// ANCHOR: state
-// The state word: the value (free permits) times two, plus one bit.
-//
-//   WAITERS clear: nobody is queued; a release wakes nobody.
-//   WAITERS set:   some thread may be queued; a release wakes as many
-//                  waiters as permits it adds.
-//
-// acquire: value > 0: one compare-and-swap takes a permit.
-//          value = 0: under the queue's lock, set WAITERS and queue up.
-// release: one fetch_add adds the permits; if WAITERS was set, wake.
-// The waker clears WAITERS, under the queue's lock, when the queue is empty.
-const WAITERS: usize = 1;
-const ONE: usize = 2;
-// ANCHOR_END: state
+use crate::guard::{Guard, RawLock};
+use crate::park::{Deadline, ParkingWord};
 
 /// A counter of permits, as `threading.Semaphore(n)`.
 ///
@@ -47,8 +38,7 @@ const ONE: usize = 2;
 /// ```
 #[derive(Debug)]
 pub struct Semaphore {
-    state: AtomicUsize,
-    waiters: WaitQueue,
+    word: ParkingWord,
 }
 
 impl std::panic::RefUnwindSafe for Semaphore {}
@@ -62,75 +52,31 @@ impl Default for Semaphore {
 
 impl Semaphore {
     /// `threading.Semaphore(value)`: a semaphore with `value` permits.
+    ///
+    /// # Panics
+    /// If `value` is more than `usize::MAX / 2`, the most it can count.
     pub fn new(value: usize) -> Self {
         Semaphore {
-            state: AtomicUsize::new(Self::units(value)),
-            waiters: WaitQueue::new(),
+            word: ParkingWord::new(value),
         }
-    }
-
-    fn units(permits: usize) -> usize {
-        permits
-            .checked_mul(ONE)
-            .expect("a semaphore holds fewer than usize::MAX / 2 permits")
     }
 
     // ANCHOR: acquire
     /// `sem.acquire(False)`: takes a permit if there is one; never blocks.
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        let mut state = self.state.load(Ordering::Relaxed);
-        while state >= ONE {
-            match self.state.compare_exchange_weak(
-                state,
-                state - ONE,
-                Ordering::Acquire,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return true,
-                Err(now) => state = now,
-            }
-        }
-        false
+        self.word.try_take()
     }
 
     /// `sem.acquire()`: takes a permit, waiting while there is none.
     #[inline]
     pub fn acquire(&self) {
-        if !self.try_acquire() {
-            self.acquire_slow(None);
-        }
+        self.word.take(None);
     }
 
     /// `sem.acquire(timeout=t)`: as `acquire`, but gives up after `timeout`.
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        self.try_acquire() || self.acquire_slow(Some(&Deadline::after(timeout)))
-    }
-
-    #[cold]
-    fn acquire_slow(&self, deadline: Option<&Deadline>) -> bool {
-        // Under the queue's lock: take a permit if there is one, else mark
-        // WAITERS and queue up, so that the next release sees the mark.
-        let take_or_mark = || {
-            let mut state = self.state.load(Ordering::Relaxed);
-            loop {
-                let (next, took) = if state >= ONE {
-                    (state - ONE, true)
-                } else {
-                    (state | WAITERS, false)
-                };
-                match self.state.compare_exchange_weak(
-                    state,
-                    next,
-                    Ordering::Acquire,
-                    Ordering::Relaxed,
-                ) {
-                    Ok(_) => return took,
-                    Err(now) => state = now,
-                }
-            }
-        };
-        self.waiters.wait_until(take_or_mark, deadline)
+        self.try_acquire() || self.word.take(Some(&Deadline::after(timeout)))
     }
     // ANCHOR_END: acquire
 
@@ -143,76 +89,45 @@ impl Semaphore {
 
     /// `sem.release(n)`: gives back `n` permits, letting up to `n` waiting
     /// threads through.
+    ///
+    /// # Panics
+    /// If the value would pass `usize::MAX / 2`, the most a semaphore can
+    /// count ("semaphore permits overflow"), before changing anything.
     #[inline]
     pub fn release_n(&self, n: usize) {
         if n > 0 {
-            let before = self.state.fetch_add(Self::units(n), Ordering::Release);
-            self.woke_after_release(before, n);
-        }
-    }
-
-    fn woke_after_release(&self, before: usize, n: usize) {
-        if before & WAITERS != 0 {
-            self.waiters.wake_and(n, |still_queued| {
-                if still_queued == 0 {
-                    self.state.fetch_and(!WAITERS, Ordering::Relaxed);
-                }
-            });
+            let unbounded = self.word.give(n, ParkingWord::MAX_PERMITS);
+            debug_assert!(unbounded.is_ok(), "the limit is the most it can count");
         }
     }
     // ANCHOR_END: release
 
     /// `sem._value`: the number of free permits right now.
     pub fn value(&self) -> usize {
-        self.state.load(Ordering::Relaxed) / ONE
+        self.word.permits()
     }
 
     /// `with sem:`: takes a permit, and gives it back when the guard is
     /// dropped, panics included.
     pub fn guard(&self) -> SemaphoreGuard<'_> {
+        Guard::lock(self)
+    }
+}
+
+impl RawLock for Semaphore {
+    type GuardMarker = ();
+
+    fn lock(&self) {
         self.acquire();
-        SemaphoreGuard { sem: self }
     }
 
-    /// Adds `n` permits unless the value would pass `limit`: all or nothing.
-    fn release_bounded(&self, n: usize, limit: usize) -> Result<(), ReleaseError> {
-        let mut state = self.state.load(Ordering::Relaxed);
-        loop {
-            let value = state / ONE;
-            if n > limit.saturating_sub(value) {
-                return Err(ReleaseError::TooManyReleases);
-            }
-            match self.state.compare_exchange_weak(
-                state,
-                state + Self::units(n),
-                Ordering::Release,
-                Ordering::Relaxed,
-            ) {
-                Ok(before) => {
-                    self.woke_after_release(before, n);
-                    return Ok(());
-                }
-                Err(now) => state = now,
-            }
-        }
+    fn unlock(&self) {
+        self.release();
     }
 }
 
 /// A permit of a [`Semaphore`], given back when dropped.
-#[derive(Debug)]
-#[must_use = "the permit is given back as soon as the guard is dropped"]
-pub struct SemaphoreGuard<'a> {
-    sem: &'a Semaphore,
-}
-
-impl Drop for SemaphoreGuard<'_> {
-    fn drop(&mut self) {
-        if crate::sync::abandoning_model_execution() {
-            return;
-        }
-        self.sem.release();
-    }
-}
+pub type SemaphoreGuard<'a> = Guard<'a, Semaphore>;
 
 /// A semaphore that refuses to go above its initial value, as
 /// `threading.BoundedSemaphore(n)`.
@@ -268,7 +183,10 @@ impl BoundedSemaphore {
     /// `sem.release(n)`: all or nothing: `Err`, and no change, if `n` more
     /// permits would take the value past its initial value.
     pub fn release_n(&self, n: usize) -> Result<(), ReleaseError> {
-        self.sem.release_bounded(n, self.limit)
+        self.sem
+            .word
+            .give(n, self.limit)
+            .map_err(|_| ReleaseError::TooManyReleases)
     }
     // ANCHOR_END: bounded
 
@@ -279,28 +197,26 @@ impl BoundedSemaphore {
 
     /// `with sem:`: a permit, given back when the guard is dropped.
     pub fn guard(&self) -> BoundedSemaphoreGuard<'_> {
+        Guard::lock(self)
+    }
+}
+
+impl RawLock for BoundedSemaphore {
+    type GuardMarker = ();
+
+    fn lock(&self) {
         self.acquire();
-        BoundedSemaphoreGuard { sem: self }
+    }
+
+    fn unlock(&self) {
+        // Cannot pass the limit unless someone else released a permit they
+        // did not take; then the refusal changes nothing, as wanted.
+        let _ = self.release();
     }
 }
 
 /// A permit of a [`BoundedSemaphore`], given back when dropped.
-#[derive(Debug)]
-#[must_use = "the permit is given back as soon as the guard is dropped"]
-pub struct BoundedSemaphoreGuard<'a> {
-    sem: &'a BoundedSemaphore,
-}
-
-impl Drop for BoundedSemaphoreGuard<'_> {
-    fn drop(&mut self) {
-        if crate::sync::abandoning_model_execution() {
-            return;
-        }
-        // Cannot pass the limit unless someone else released a permit they
-        // did not take; then the refusal changes nothing, as wanted.
-        let _ = self.sem.release();
-    }
-}
+pub type BoundedSemaphoreGuard<'a> = Guard<'a, BoundedSemaphore>;
 
 /// The naive semaphore: read the count, then write it back one less.
 pub mod naive {

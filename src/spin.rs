@@ -41,11 +41,54 @@ impl<T> SpinLock<T> {
                 hint::spin_loop(); // under loom, a yield to the other threads
             }
         }
+        // Let go on the way out, also if `f` panics: otherwise the next
+        // caller would spin for ever.
+        let _release = Release(&self.busy);
         // SAFETY: we set `busy` from false to true, so no other thread is
         // between its own compare-exchange and store; the `&mut` does not
         // outlive `f`.
-        let result = self.data.with_mut(|data| f(unsafe { &mut *data }));
-        self.busy.store(false, Ordering::Release);
-        result
+        self.data.with_mut(|data| f(unsafe { &mut *data }))
+    }
+}
+
+/// Clears `busy` when dropped: at the end of `with`, panics included.
+struct Release<'a>(&'a AtomicBool);
+
+impl Drop for Release<'_> {
+    fn drop(&mut self) {
+        if crate::sync::abandoning_model_execution() {
+            return;
+        }
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+#[cfg(all(test, not(feature = "loom")))]
+mod tests {
+    use super::SpinLock;
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    #[test]
+    fn a_panic_inside_with_lets_the_lock_go() {
+        let lock: &'static SpinLock<i32> = Box::leak(Box::new(SpinLock::new(0)));
+        let panicked = catch_unwind(AssertUnwindSafe(|| lock.with(|_| panic!("inside"))));
+        assert!(panicked.is_err());
+        // Before the fix the lock stayed held and this spun for ever: give
+        // it ten seconds on another thread.
+        let (done, finished) = mpsc::channel();
+        std::thread::spawn(move || {
+            let n = lock.with(|n| {
+                *n += 1;
+                *n
+            });
+            done.send(n).unwrap();
+        });
+        assert_eq!(
+            finished.recv_timeout(Duration::from_secs(10)),
+            Ok(1),
+            "the spin lock is still held after a panic inside `with`"
+        );
     }
 }

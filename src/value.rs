@@ -1,10 +1,16 @@
 //! `Value` and `Array`: Python's `multiprocessing.Value` and `Array`, shared
 //! data with a lock that comes with it. Here the lock is the crate's own
 //! [`Lock`]; the data sits in a cell that only the lock's holder touches.
+//!
+//! States: *free* (the lock is unlocked; nobody may touch the data) and
+//! *held* (one `ValueGuard` exists; only through it is the data reached).
+//! `get_lock` goes free → held; dropping the guard goes back. A condition's
+//! wait lets go for a while and takes the lock back ([`Guard::unlocked`]).
 
 use std::ops::{Deref, DerefMut};
 
 use crate::error::IndexError;
+use crate::guard::{Guard, RawLock};
 use crate::lock::Lock;
 use crate::sync::{MutPtr, UnsafeCell};
 use crate::trace;
@@ -24,10 +30,18 @@ use crate::trace;
 /// *v.get_lock() += 1; // exact: read and write under one lock
 /// assert_eq!(v.get(), 2);
 /// ```
+///
+/// Python's `Value` lock is re-entrant, this one is not: calling `get` or
+/// `set` (or `get_lock` again) while this thread holds the guard would wait
+/// for itself for ever. In debug builds that panics instead, with "this
+/// thread already holds this Value's lock; use the guard"; release builds
+/// do not check.
 #[derive(Debug)]
 pub struct Value<T> {
     lock: Lock,
     data: UnsafeCell<T>,
+    /// Debug builds: who holds `lock`, to refuse a thread waiting for itself.
+    holder: Holder,
 }
 // ANCHOR_END: value
 
@@ -43,6 +57,7 @@ impl<T: Send> Value<T> {
         Value {
             lock: Lock::new(),
             data: UnsafeCell::new(value),
+            holder: Holder::default(),
         }
     }
 
@@ -71,13 +86,29 @@ impl<T: Send> Value<T> {
     /// `with v.get_lock():`: the lock, held until the guard is dropped; the
     /// guard dereferences to the value.
     pub fn get_lock(&self) -> ValueGuard<'_, T> {
-        self.lock.acquire();
+        let lock = Guard::lock(self);
         ValueGuard {
-            value: self,
             data: Some(self.data.get_mut()),
+            value: self,
+            lock,
         }
     }
     // ANCHOR_END: get_lock
+}
+
+impl<T> RawLock for Value<T> {
+    type GuardMarker = ();
+
+    fn lock(&self) {
+        self.holder.refuse_reentry();
+        self.lock.acquire();
+        self.holder.set();
+    }
+
+    fn unlock(&self) {
+        self.holder.clear();
+        let _ = self.lock.release();
+    }
 }
 
 impl<T: Copy + Send + Default> Default for Value<T> {
@@ -91,10 +122,12 @@ impl<T: Copy + Send + Default> Default for Value<T> {
 #[must_use = "the lock is released as soon as the guard is dropped"]
 #[derive(Debug)]
 pub struct ValueGuard<'a, T> {
-    value: &'a Value<T>,
-    /// `Some` until the guard is dropped; taken just before the release, so
-    /// that (under loom) the access ends before another thread may begin.
+    /// The access to the data; `None` while the lock is let go in
+    /// `unlocked`. Declared first, so it is dropped first: under loom the
+    /// access ends before the lock can pass to another thread.
     data: Option<MutPtr<T>>,
+    value: &'a Value<T>,
+    lock: Guard<'a, Value<T>>,
 }
 
 #[allow(unsafe_code)]
@@ -104,9 +137,10 @@ impl<T> Deref for ValueGuard<'_, T> {
     fn deref(&self) -> &T {
         let data = self.data.as_ref().expect("guard used after release");
         // SAFETY: this guard's thread holds the lock (taken in `get_lock`,
-        // given back only in `drop`), so no other reference to the data
-        // exists; the returned one borrows the guard and cannot outlive it.
-        unsafe { data.deref() }
+        // given back only when the guard is dropped), so nothing writes the
+        // data meanwhile; the shared reference borrows the guard, so no
+        // `&mut` from `deref_mut` can overlap it.
+        data.with(|p| unsafe { &*p })
     }
 }
 
@@ -114,38 +148,38 @@ impl<T> Deref for ValueGuard<'_, T> {
 impl<T> DerefMut for ValueGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
         let data = self.data.as_ref().expect("guard used after release");
-        // SAFETY: as in `deref`; `&mut self` makes the borrow unique.
-        unsafe { data.deref() }
+        // SAFETY: as in `deref`; `&mut self` makes this borrow the only one.
+        data.with(|p| unsafe { &mut *p })
     }
 }
 
 impl<'a, T> ValueGuard<'a, T> {
     /// Lets go of the lock while `f` runs, and takes it back afterwards (a
-    /// condition's `wait`). The guard is again the only way to the data
-    /// once this returns.
+    /// condition's `wait`), also if `f` panics. The guard is again the only
+    /// way to the data once this returns.
     pub(crate) fn unlocked<R>(&mut self, f: impl FnOnce() -> R) -> R {
         // End the access (under loom: tell loom it ended) before the lock
         // can pass to another thread.
-        self.data = None;
-        let _ = self.value.lock.release();
-        let result = f();
-        self.value.lock.acquire();
-        self.data = Some(self.value.data.get_mut());
-        result
+        let ValueGuard { data, value, lock } = self;
+        *data = None;
+        // Dropped after the lock is taken back, on return or unwind alike.
+        let _reaccess = Reaccess { data, value };
+        lock.unlocked(f)
     }
 
     /// Before a thread sleeps on a condition: lets go of the lock, waits a
-    /// little (see `sync::backoff`), and looks again, a few times; returns
+    /// little (see `park::backoff`), and looks again, a few times; returns
     /// whether `ready` came true. When the thread that will make it true is
     /// running on another core it usually does within that time, and both
-    /// threads are spared a sleep and a wake-up. (Not in the model build,
-    /// where it would only add interleavings: there it returns `false`.)
+    /// threads are spared a sleep and a wake-up. A speed trick only: in the
+    /// model build, where it would only add interleavings, it returns
+    /// `false`.
     pub(crate) fn spin_until(&mut self, ready: impl Fn(&T) -> bool) -> bool {
         if cfg!(feature = "loom") {
             return false;
         }
         let mut round = 0;
-        while self.unlocked(|| crate::sync::backoff(round)) {
+        while self.unlocked(|| crate::park::backoff(round)) {
             if ready(self) {
                 return true;
             }
@@ -160,15 +194,53 @@ impl<'a, T> ValueGuard<'a, T> {
     }
 }
 
-impl<T> Drop for ValueGuard<'_, T> {
+/// Gives a guard its access to the data back when dropped: the end of
+/// [`ValueGuard::unlocked`], panics included.
+struct Reaccess<'b, 'a, T> {
+    data: &'b mut Option<MutPtr<T>>,
+    value: &'a Value<T>,
+}
+
+impl<T> Drop for Reaccess<'_, '_, T> {
     fn drop(&mut self) {
         if crate::sync::abandoning_model_execution() {
             return;
         }
-        // End the access (under loom: tell loom it ended) before the lock
-        // can pass to another thread.
-        self.data = None;
-        let _ = self.value.lock.release();
+        *self.data = Some(self.value.data.get_mut());
+    }
+}
+
+/// Which thread holds a `Value`'s lock, in debug builds of the real crate
+/// (the model build and release builds keep nothing and check nothing).
+/// Only a misuse check: no primitive relies on it.
+#[derive(Debug, Default)]
+struct Holder {
+    #[cfg(all(debug_assertions, not(feature = "loom")))]
+    token: std::sync::atomic::AtomicUsize,
+}
+
+impl Holder {
+    #[inline]
+    fn refuse_reentry(&self) {
+        #[cfg(all(debug_assertions, not(feature = "loom")))]
+        if self.token.load(std::sync::atomic::Ordering::Relaxed) == crate::sync::thread_token() {
+            panic!("this thread already holds this Value's lock; use the guard");
+        }
+    }
+
+    #[inline]
+    fn set(&self) {
+        #[cfg(all(debug_assertions, not(feature = "loom")))]
+        self.token.store(
+            crate::sync::thread_token(),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+    }
+
+    #[inline]
+    fn clear(&self) {
+        #[cfg(all(debug_assertions, not(feature = "loom")))]
+        self.token.store(0, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -338,4 +410,34 @@ pub mod naive {
         }
     }
     // ANCHOR_END: unlocked
+}
+
+#[cfg(all(test, not(feature = "loom")))]
+mod tests {
+    use super::Value;
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    #[test]
+    fn a_panic_while_unlocked_takes_the_lock_back_and_lets_go_once() {
+        let v = Value::new(0);
+        let mut guard = v.get_lock();
+        let panicked = catch_unwind(AssertUnwindSafe(|| {
+            guard.unlocked(|| {
+                assert!(!v.lock.locked(), "let go while waiting");
+                panic!("while waiting")
+            })
+        }));
+        assert!(panicked.is_err());
+        assert!(
+            v.lock.locked(),
+            "the guard still exists, so its lock must be held again"
+        );
+        *guard += 1; // the guard is usable again
+        drop(guard);
+        assert!(!v.lock.locked());
+        assert!(
+            v.lock.release().is_err(),
+            "exactly one release, by the drop"
+        );
+    }
 }

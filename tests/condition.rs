@@ -267,6 +267,35 @@ mod properties {
 // ---------------------------------------------------------------------------
 // The models.
 
+#[test]
+fn a_condvar_waited_on_with_two_values_panics() {
+    use syncbook::{CondVar, Value};
+    let cv: &'static CondVar = Box::leak(Box::new(CondVar::new()));
+    let first: &'static Value<bool> = Box::leak(Box::new(Value::new(false)));
+    let waiter = thread::spawn(move || {
+        let mut g = first.get_lock();
+        cv.wait_for(&mut g, |done| *done);
+    });
+    eventually("a thread waits with the first Value", || {
+        cv.n_waiting() == 1
+    });
+    let message = common::panic_message_of(move || {
+        let second = Value::new(false);
+        let mut g = second.get_lock();
+        cv.wait_timeout(&mut g, Duration::from_millis(1));
+    });
+    assert_eq!(
+        message,
+        "a CondVar used with two different Values: while threads wait on it with one Value's guard, another Value's guard came"
+    );
+    *first.get_lock() = true;
+    cv.notify_all();
+    waiter.join().unwrap();
+    // Nobody waits any more: the next wait may name another Value.
+    let third = Value::new(0);
+    assert!(!cv.wait_timeout(&mut third.get_lock(), Duration::from_millis(1)));
+}
+
 use loom::model::Builder;
 use syncbook_model::check::{bounded, for_book, leak, must_fail, outcomes, spawn};
 use syncbook_model::condition::handoff as model_handoff;

@@ -210,6 +210,43 @@ mod sequential {
 // ---------------------------------------------------------------------------
 // The models.
 
+#[test]
+fn a_release_of_nothing_leaves_a_waiter_to_the_next_release() {
+    let sem: &'static BoundedSemaphore = Box::leak(Box::new(BoundedSemaphore::new(1)));
+    sem.acquire();
+    let (done, finished) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        sem.acquire();
+        done.send(()).unwrap();
+    });
+    thread::sleep(Duration::from_millis(50)); // let it park
+    sem.release_n(0).unwrap();
+    sem.release().unwrap();
+    assert_eq!(
+        finished.recv_timeout(Duration::from_secs(10)),
+        Ok(()),
+        "the waiter was never woken"
+    );
+}
+
+#[test]
+fn a_release_past_what_a_semaphore_can_count_panics_and_changes_nothing() {
+    let sem = Semaphore::new(1);
+    let overflow = std::panic::catch_unwind(|| sem.release_n(usize::MAX / 2));
+    let message = *overflow.unwrap_err().downcast::<String>().unwrap();
+    assert_eq!(
+        message,
+        format!(
+            "semaphore permits overflow: 1 free permits and {} more would pass the most a semaphore can count (usize::MAX / 2)",
+            usize::MAX / 2
+        )
+    );
+    assert_eq!(sem.value(), 1, "unchanged: no permit lost");
+    assert!(sem.try_acquire());
+    sem.release_n(usize::MAX / 2); // from 0 it fits exactly
+    assert_eq!(sem.value(), usize::MAX / 2);
+}
+
 use loom::model::Builder;
 use syncbook_model::check::{bounded, for_book, leak, must_fail, outcomes, spawn, step_table};
 use syncbook_model::semaphore::naive::ReadThenDecrement;

@@ -4,6 +4,8 @@
 //! model_` runs only its loom models. The models use `syncbook_model`, the
 //! same source compiled against loom (see the book's "How to use this book").
 
+mod common;
+
 use std::thread;
 
 use syncbook::{Array, IndexError, Value};
@@ -55,6 +57,35 @@ fn value_guard_releases_the_lock_when_the_holder_panics() {
     // Not poisoned, not stuck: the next get takes the lock at once.
     assert_eq!(v.get(), 8);
 }
+
+// ANCHOR: reentry
+#[test]
+#[cfg(debug_assertions)]
+fn get_while_holding_the_guard_panics_instead_of_hanging() {
+    // Python: `with v.get_lock(): v.value += 1` works, its lock is an
+    // RLock. The literal translation waits for itself here; in debug
+    // builds it panics and says what to do instead.
+    let v: &'static Value<i32> = Box::leak(Box::new(Value::new(0)));
+    let message = common::panic_message_of(move || {
+        let _g = v.get_lock();
+        v.set(v.get() + 1);
+    });
+    assert_eq!(
+        message,
+        "this thread already holds this Value's lock; use the guard"
+    );
+    assert_eq!(v.get(), 0, "nothing changed, and the lock was let go");
+    let a: &'static Array<i32> = Box::leak(Box::new(Array::new(vec![0])));
+    let message = common::panic_message_of(move || {
+        let _g = a.get_lock();
+        let _ = a.get(0);
+    });
+    assert_eq!(
+        message,
+        "this thread already holds this Value's lock; use the guard"
+    );
+}
+// ANCHOR_END: reentry
 
 #[test]
 fn array_get_set_len_to_vec() {

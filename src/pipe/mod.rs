@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use crate::condition::CondVar;
 use crate::error::{RecvError, SendError};
-use crate::sync::Deadline;
+use crate::park::Deadline;
 use crate::trace;
 use crate::value::{Value, ValueGuard};
 

@@ -1,0 +1,226 @@
+//! `ParkingWord`: a count of permits and one "someone may be waiting" bit
+//! in a single atomic word, with a [`WaitQueue`] beside it. A `Semaphore`
+//! is this word; a `Lock` is this word with at most one permit.
+
+use super::{Deadline, WaitQueue, backoff};
+use crate::sync::{AtomicUsize, Ordering};
+
+// ANCHOR: state
+// The word: the number of free permits times two, plus one bit.
+//
+//   WAITERS clear: no thread is queued, or one that was is being woken.
+//   WAITERS set:   some thread may be queued.
+//
+// take: permits > 0: one compare-and-swap takes a permit.
+//       permits = 0: under the queue's lock, set WAITERS and queue up.
+// give: one compare-and-swap adds the permits and clears WAITERS; if the
+//       bit was set, wake up to that many queued threads.
+// A woken thread takes a permit (or queues again) under the queue's lock,
+// where it sees who is still queued: if anyone is, it sets WAITERS again,
+// and if a permit is still free it wakes the next one. Nobody is left
+// queued while a permit is free and the bit is clear.
+const WAITERS: usize = 1;
+const ONE: usize = 2;
+// ANCHOR_END: state
+
+/// Giving back permits would take the count past its limit; nothing
+/// changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TooManyPermits;
+
+/// Free permits and the threads waiting for one.
+#[derive(Debug)]
+pub(crate) struct ParkingWord {
+    state: AtomicUsize,
+    waiters: WaitQueue,
+}
+
+impl ParkingWord {
+    /// The most permits a word can count.
+    pub(crate) const MAX_PERMITS: usize = usize::MAX / ONE;
+
+    /// A word with `permits` free permits and nobody waiting.
+    ///
+    /// # Panics
+    /// If `permits` is more than [`MAX_PERMITS`](Self::MAX_PERMITS).
+    pub(crate) fn new(permits: usize) -> Self {
+        assert!(
+            permits <= Self::MAX_PERMITS,
+            "at most usize::MAX / 2 permits fit in a semaphore, not {permits}"
+        );
+        ParkingWord {
+            state: AtomicUsize::new(permits * ONE),
+            waiters: WaitQueue::new(),
+        }
+    }
+
+    // ANCHOR: take
+    /// Takes a permit if there is one; never waits.
+    #[inline]
+    pub(crate) fn try_take(&self) -> bool {
+        self.try_take_from(ONE).is_ok()
+    }
+
+    /// Takes a permit, waiting while there is none, until `deadline` if
+    /// there is one; returns whether it took one.
+    #[inline]
+    pub(crate) fn take(&self, deadline: Option<&Deadline>) -> bool {
+        match self.try_take_from(ONE) {
+            Ok(()) => true,
+            Err(seen) => self.take_slow(seen, deadline),
+        }
+    }
+
+    /// Takes a permit if there is one, starting from a guess of the word
+    /// (one atomic step when it is right); `Err` with the word as last
+    /// seen if there is none.
+    #[inline]
+    fn try_take_from(&self, guess: usize) -> Result<(), usize> {
+        let mut state = guess;
+        while state >= ONE {
+            match self.state.compare_exchange_weak(
+                state,
+                state - ONE,
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return Ok(()),
+                Err(now) => state = now,
+            }
+        }
+        Err(state)
+    }
+
+    #[cold]
+    fn take_slow(&self, seen: usize, deadline: Option<&Deadline>) -> bool {
+        if self.spin() {
+            return true;
+        }
+        // Under the queue's lock, with `queued` other threads in it: take a
+        // permit if there is one (leaving WAITERS set exactly when someone
+        // is still queued), else set WAITERS and queue up, so that the next
+        // give sees the bit.
+        let mut guess = seen;
+        let mut wake_next = false;
+        let take_or_mark = |queued: usize| {
+            let mut state = guess;
+            guess = ONE; // once woken, most likely: a permit given back
+            loop {
+                let next = match (state >= ONE, queued > 0) {
+                    (true, false) => (state - ONE) & !WAITERS,
+                    (true, true) => (state - ONE) | WAITERS,
+                    (false, _) => state | WAITERS,
+                };
+                match self.state.compare_exchange_weak(
+                    state,
+                    next,
+                    Ordering::Acquire,
+                    Ordering::Relaxed,
+                ) {
+                    Ok(_) => {
+                        // Took one, and another is free for the next in line.
+                        wake_next = queued > 0 && next >= ONE;
+                        return state >= ONE;
+                    }
+                    Err(now) => state = now,
+                }
+            }
+        };
+        let took = self.waiters.wait_until(take_or_mark, deadline);
+        if wake_next {
+            self.waiters.wake(1);
+        }
+        took
+    }
+    // ANCHOR_END: take
+
+    // ANCHOR: give
+    /// Gives back `n` permits, waking up to `n` waiters, unless the count
+    /// would pass `limit`: then `Err`, and nothing changes.
+    ///
+    /// # Panics
+    /// If the count would pass [`MAX_PERMITS`](Self::MAX_PERMITS), before
+    /// changing anything.
+    #[inline]
+    pub(crate) fn give(&self, n: usize, limit: usize) -> Result<(), TooManyPermits> {
+        if n == 0 {
+            return Ok(()); // nothing to add, nobody to wake: leave the bit alone
+        }
+        if limit == 1 && n == 1 {
+            return self.give_the_one();
+        }
+        // A first guess, as in `try_take`: the count sits `n` below the
+        // limit, nobody waiting (a held lock, a bounded semaphore getting
+        // back what was taken).
+        let mut state = limit.saturating_sub(n) * ONE;
+        loop {
+            let permits = state / ONE;
+            if n > Self::MAX_PERMITS - permits {
+                overflow(permits, n);
+            }
+            if permits + n > limit {
+                return Err(TooManyPermits);
+            }
+            match self.state.compare_exchange_weak(
+                state,
+                (state + n * ONE) & !WAITERS,
+                Ordering::Release,
+                Ordering::Relaxed,
+            ) {
+                Ok(before) => {
+                    if before & WAITERS != 0 {
+                        self.waiters.wake(n);
+                    }
+                    return Ok(());
+                }
+                Err(now) => state = now,
+            }
+        }
+    }
+
+    /// `give(1, 1)`, a lock's release, in one swap: a word that holds at
+    /// most one permit is ONE when free and 0 or WAITERS when taken (a give
+    /// clears the bit as it adds the permit), so writing ONE is the whole
+    /// change, and finding ONE already there means it was not taken.
+    #[inline]
+    fn give_the_one(&self) -> Result<(), TooManyPermits> {
+        let before = self.state.swap(ONE, Ordering::Release);
+        if before >= ONE {
+            return Err(TooManyPermits);
+        }
+        if before & WAITERS != 0 {
+            self.waiters.wake(1);
+        }
+        Ok(())
+    }
+    // ANCHOR_END: give
+
+    /// The number of free permits right now.
+    #[inline]
+    pub(crate) fn permits(&self) -> usize {
+        self.state.load(Ordering::Relaxed) / ONE
+    }
+
+    /// Before parking, tries to take a permit a few more times: spinning
+    /// first (a lock is often held for a few instructions), then yielding
+    /// the core (see [`backoff`]). A speed trick only; under loom it gives
+    /// up at once.
+    fn spin(&self) -> bool {
+        let mut round = 0;
+        while backoff(round) {
+            if self.permits() > 0 && self.try_take() {
+                return true;
+            }
+            round += 1;
+        }
+        false
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn overflow(permits: usize, n: usize) -> ! {
+    panic!(
+        "semaphore permits overflow: {permits} free permits and {n} more would pass the most a semaphore can count (usize::MAX / 2)"
+    )
+}
