@@ -51,7 +51,8 @@ pub mod check;
 pub use barrier::Barrier;
 pub use condition::{CondVar, Condition, ConditionGuard, Event};
 pub use error::{
-    BrokenBarrierError, Empty, Full, IndexError, RecvError, ReleaseError, SendError, TaskDoneError,
+    BrokenBarrierError, Empty, Full, IndexError, RecvError, ReleaseError, SendCause, SendError,
+    TaskDoneError,
 };
 pub use lock::{Lock, LockGuard};
 pub use manager::{DictProxy, ListProxy, Manager, ManagerGone};

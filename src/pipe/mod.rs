@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::condition::CondVar;
-use crate::error::{RecvError, SendError};
+use crate::error::{RecvError, SendCause, SendError};
 use crate::sync::Deadline;
 use crate::trace;
 use crate::value::{Value, ValueGuard};
@@ -112,7 +112,7 @@ impl<T: Send> Sender<T> {
     pub fn send(&self, item: T) -> Result<(), SendError<T>> {
         let mut state = self.channel.state.get_lock();
         if state.receiver_gone {
-            return Err(SendError(item));
+            return Err(SendError(item, SendCause::Closed));
         }
         state.messages.push_back(item);
         trace::step("sends; queued:", state.messages.len());

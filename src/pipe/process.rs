@@ -28,7 +28,11 @@
 //!   cannot mix their bytes. If the write fails, the other process has
 //!   closed its end or exited (Rust ignores `SIGPIPE`, so this is the
 //!   "broken pipe" error, Python's `BrokenPipeError`): `send` hands the
-//!   message back in [`SendError`], and so does every later send.
+//!   message back in [`SendError`], and so does every later send
+//!   ([`SendCause::Closed`]). A message that does not encode, or encodes to
+//!   more than [`MAX_FRAME_LEN`] bytes, is handed back too, saying so
+//!   ([`SendCause::Encode`], [`SendCause::TooLarge`]); nothing is written,
+//!   and the connection still works.
 //! - **Receiving** is done by a thread of its own, `syncbook-pipe-reader`,
 //!   that reads frame after frame and sends each message down an in-process
 //!   [`pipe_oneway`] whose receiving end the `Connection` holds. The thread
@@ -65,7 +69,7 @@ use std::process::{Child, Command, Stdio};
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::{Connection, Sender, pipe_oneway};
-use crate::error::{RecvError, SendError};
+use crate::error::{RecvError, SendCause, SendError};
 use crate::value::Value;
 
 /// The largest payload a frame may announce: 64 MiB. A longer frame is
@@ -79,7 +83,7 @@ const PREFIX_LEN: usize = 4;
 /// Encodes a message into a whole frame, prefix included. A plain `fn`
 /// pointer, not a serde bound, so that [`Connection<T>`] stays usable for
 /// messages that cannot be serialized (between threads).
-type Encode<T> = fn(&T) -> Result<Vec<u8>, String>;
+type Encode<T> = fn(&T) -> Result<Vec<u8>, SendCause>;
 
 /// Decodes a frame's payload into a message.
 type Decode<T> = fn(&[u8]) -> Result<T, RecvError>;
@@ -107,7 +111,8 @@ type Decode<T> = fn(&[u8]) -> Result<T, RecvError>;
 /// ```
 #[cfg(not(feature = "loom"))]
 pub fn write_frame<T: Serialize>(w: &mut impl Write, item: &T) -> io::Result<()> {
-    let frame = encode_frame(item).map_err(|why| io::Error::new(ErrorKind::InvalidInput, why))?;
+    let frame = encode_frame(item)
+        .map_err(|why| io::Error::new(ErrorKind::InvalidInput, why.to_string()))?;
     w.write_all(&frame)
 }
 
@@ -167,18 +172,14 @@ fn decode<T: DeserializeOwned>(payload: &[u8]) -> Result<T, RecvError> {
 
 /// `item`'s whole frame: the length prefix, then the postcard payload.
 #[cfg(not(feature = "loom"))]
-fn encode_frame<T: Serialize>(item: &T) -> Result<Vec<u8>, String> {
+fn encode_frame<T: Serialize>(item: &T) -> Result<Vec<u8>, SendCause> {
     let mut frame = postcard::to_extend(item, vec![0; PREFIX_LEN])
-        .map_err(|why| format!("the message does not encode: {why}"))?;
+        .map_err(|why| SendCause::Encode(why.to_string()))?;
     let len = frame.len() - PREFIX_LEN;
     let prefix = u32::try_from(len)
         .ok()
         .filter(|_| len <= MAX_FRAME_LEN)
-        .ok_or_else(|| {
-            format!(
-                "the message encodes to {len} bytes, more than a frame may hold ({MAX_FRAME_LEN})"
-            )
-        })?;
+        .ok_or(SendCause::TooLarge { len })?;
     frame[..PREFIX_LEN].copy_from_slice(&prefix.to_le_bytes());
     Ok(frame)
 }
@@ -255,19 +256,22 @@ pub(crate) struct FrameWriter<T> {
 }
 
 impl<T> FrameWriter<T> {
-    /// Encodes, writes and flushes one frame; `Err`, with `item` inside, if
-    /// it does not encode or the other process is gone.
+    /// Encodes, writes and flushes one frame; `Err`, with `item` inside and
+    /// the cause, if it does not encode, is too large for a frame (then
+    /// nothing is written, and the stream stays open), or the other process
+    /// is gone.
     pub(crate) fn send(&self, item: T) -> Result<(), SendError<T>> {
-        let Ok(frame) = (self.encode)(&item) else {
-            return Err(SendError(item));
+        let frame = match (self.encode)(&item) {
+            Ok(frame) => frame,
+            Err(cause) => return Err(SendError(item, cause)),
         };
         let mut stream = self.stream.get_lock();
         let Some(w) = stream.as_mut() else {
-            return Err(SendError(item)); // broken before
+            return Err(SendError(item, SendCause::Closed)); // broken before
         };
         if w.write_all(&frame).and_then(|()| w.flush()).is_err() {
             *stream = None; // closes our end; no later frame follows a half one
-            return Err(SendError(item));
+            return Err(SendError(item, SendCause::Closed));
         }
         Ok(())
     }
