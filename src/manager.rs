@@ -28,48 +28,82 @@
 //! buys in Python: the callers never touch the data, only send messages, so
 //! the same design works where there is no shared memory at all.
 //!
-//! State: `open` (under its own lock, the *gate*): whether the server still
-//! takes requests; set once to `false`, never back. A proxy puts a request
-//! only while holding the gate and seeing `open`; [`Manager::shutdown`]
-//! (or dropping the manager) takes the gate, sets `open` to `false` and puts
-//! the `Shutdown` message last. So every request accepted is in the inbox
-//! before `Shutdown` and is answered; every later call fails at once with
-//! [`ManagerGone`], and no caller waits for an answer that cannot come.
-//! The server closes the gate itself if it panics (in user code: a key's
-//! `Hash`, say), and drops the requests still waiting, so their callers get
-//! `ManagerGone` too.
+//! State: `closed` (under its own lock, the *gate*): `None` while the
+//! server takes requests, then why it does not (shut down, or its server
+//! panicked, with the panic's message); set once, never back. A proxy puts
+//! a request only while holding the gate and seeing it open;
+//! [`Manager::shutdown`] (or dropping the manager) takes the gate, closes
+//! it and puts the `Shutdown` message last. So every request accepted is in
+//! the inbox before `Shutdown` and is answered; every later call fails at
+//! once with [`ManagerGone`], and no caller waits for an answer that cannot
+//! come. The server closes the gate itself if it panics (in user code: a
+//! key's `Hash`, say), and drops the requests still waiting, so their
+//! callers get `ManagerGone` too, with the panic's message.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
+use crate::condition::CondVar;
 use crate::pipe::{Sender, pipe_oneway};
+use crate::pool::panic_message;
 use crate::queue::Queue;
 use crate::sync::thread;
 use crate::value::Value;
 
-/// A call on a proxy after its manager has shut down (Python raises an
-/// `EOFError` or `BrokenPipeError` from the dead connection).
+/// A call on a proxy after its manager has shut down, or after its server
+/// panicked (Python raises an `EOFError` or `BrokenPipeError` from the dead
+/// connection).
 ///
 /// ```
-/// use syncbook::{Manager, ManagerGone};
+/// use syncbook::Manager;
 ///
 /// let manager = Manager::<String, i32>::new();
 /// let list = manager.list();
 /// manager.shutdown();
-/// assert_eq!(list.append(1), Err(ManagerGone));
+/// let err = list.len().unwrap_err();
+/// assert_eq!(err.panic_message(), None);
 /// assert_eq!(
-///     ManagerGone.to_string(),
+///     err.to_string(),
 ///     "the manager has shut down: its server no longer answers"
 /// );
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ManagerGone;
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ManagerGone(Cause);
+
+/// Why the server takes no more requests.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Cause {
+    /// `shutdown`, or the manager was dropped.
+    ShutDown,
+    /// The server thread panicked, with this message.
+    Panicked(String),
+}
+
+impl ManagerGone {
+    /// The message of the panic that ended the server, or `None` if the
+    /// manager was shut down.
+    pub fn panic_message(&self) -> Option<&str> {
+        match &self.0 {
+            Cause::ShutDown => None,
+            Cause::Panicked(message) => Some(message),
+        }
+    }
+}
 
 impl fmt::Display for ManagerGone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the manager has shut down: its server no longer answers")
+        match &self.0 {
+            Cause::ShutDown => {
+                f.write_str("the manager has shut down: its server no longer answers")
+            }
+            Cause::Panicked(message) => write!(
+                f,
+                "the manager's server panicked: {message}; it no longer answers"
+            ),
+        }
     }
 }
 
@@ -105,28 +139,76 @@ enum Message<K: Send, V: Send> {
 // ANCHOR: gate
 /// What the manager and every proxy share: the gate and the inbox.
 struct Shared<K: Send, V: Send> {
-    /// Whether the server still takes requests (see the module's state).
-    open: Value<bool>,
+    /// `None` while the server takes requests; then why it does not (see
+    /// the module's state).
+    closed: Value<Option<Cause>>,
+    /// A caller whose request went unanswered waits on it for `closed`.
+    closing: CondVar,
     inbox: Queue<Message<K, V>>,
 }
 
 impl<K: Send, V: Send> Shared<K, V> {
     /// Puts `message` in the inbox, if the server still takes requests.
     fn submit(&self, message: Message<K, V>) -> Result<(), ManagerGone> {
-        let open = self.open.get_lock();
-        if !*open {
-            return Err(ManagerGone);
+        let closed = self.closed.get_lock();
+        if let Some(cause) = &*closed {
+            return Err(ManagerGone(cause.clone()));
         }
         self.inbox.put(message);
         Ok(())
+    }
+
+    /// Closes the gate, once: later calls keep the first cause.
+    fn close(&self, cause: Cause) {
+        let mut closed = self.closed.get_lock();
+        if closed.is_none() {
+            *closed = Some(cause);
+            self.closing.notify_all();
+        }
+    }
+
+    /// Why a request accepted by the gate went unanswered. Its answer's
+    /// writing end was dropped as the server unwound, a moment before the
+    /// server closes the gate with the panic's message: wait for that.
+    fn gone(&self) -> ManagerGone {
+        let mut closed = self.closed.get_lock();
+        self.closing.wait_for(&mut closed, Option::is_some);
+        ManagerGone(closed.clone().expect("waited until closed"))
     }
 }
 // ANCHOR_END: gate
 
 // ANCHOR: call
-/// How a proxy reaches the server: puts one request in its inbox. (A
-/// function, so that a [`ListProxy`] need not name the dict's key type.)
-type Connection<R> = Arc<dyn Fn(R) -> Result<(), ManagerGone> + Send + Sync>;
+/// How a proxy reaches the server: puts one request in its inbox, and
+/// says why the server is gone. (A trait object, so that a [`ListProxy`]
+/// need not name the dict's key type.)
+type Connection<R> = Arc<dyn Gate<R>>;
+
+/// The gate, seen by a proxy whose requests are `R`s.
+trait Gate<R>: Send + Sync {
+    fn submit(&self, request: R) -> Result<(), ManagerGone>;
+    fn gone(&self) -> ManagerGone;
+}
+
+impl<K: Send, V: Send> Gate<DictRequest<K, V>> for Shared<K, V> {
+    fn submit(&self, request: DictRequest<K, V>) -> Result<(), ManagerGone> {
+        Shared::submit(self, Message::Dict(request))
+    }
+
+    fn gone(&self) -> ManagerGone {
+        Shared::gone(self)
+    }
+}
+
+impl<K: Send, V: Send> Gate<ListRequest<V>> for Shared<K, V> {
+    fn submit(&self, request: ListRequest<V>) -> Result<(), ManagerGone> {
+        Shared::submit(self, Message::List(request))
+    }
+
+    fn gone(&self) -> ManagerGone {
+        Shared::gone(self)
+    }
+}
 
 /// One round trip: make a reply pipe, send the request carrying its
 /// writing end, wait for the answer on its reading end. If the server is
@@ -137,8 +219,8 @@ fn call<R, A: Send>(
     request: impl FnOnce(Sender<A>) -> R,
 ) -> Result<A, ManagerGone> {
     let (answer, reply_to) = pipe_oneway();
-    connection(request(reply_to))?;
-    answer.recv().map_err(|_| ManagerGone)
+    connection.submit(request(reply_to))?;
+    answer.recv().map_err(|_| connection.gone())
 }
 // ANCHOR_END: call
 
@@ -186,15 +268,18 @@ where
     /// empty list.
     pub fn new() -> Self {
         let shared = Arc::new(Shared {
-            open: Value::new(true),
+            closed: Value::new(None),
+            closing: CondVar::new(),
             inbox: Queue::new(),
         });
-        let inbox = shared.clone();
+        let server_shared = shared.clone();
         let server = thread::Builder::new()
             .name("manager".to_string())
             .spawn(move || {
-                let _if_it_panics = CloseOnPanic(&inbox);
-                serve(&inbox.inbox);
+                let served = catch_unwind(AssertUnwindSafe(|| serve(&server_shared.inbox)));
+                if let Err(payload) = served {
+                    close_after_panic(&server_shared, panic_message(&*payload));
+                }
             })
             .expect("the operating system refused to start the manager's server thread");
         Manager {
@@ -206,17 +291,15 @@ where
     /// `manager.dict()`: a proxy for the server's dict. Clone it to give
     /// it to another thread; every clone reaches the same dict.
     pub fn dict(&self) -> DictProxy<K, V> {
-        let shared = self.shared.clone();
         DictProxy {
-            connection: Arc::new(move |r| shared.submit(Message::Dict(r))),
+            connection: self.shared.clone(),
         }
     }
 
     /// `manager.list()`: a proxy for the server's list.
     pub fn list(&self) -> ListProxy<V> {
-        let shared = self.shared.clone();
         ListProxy {
-            connection: Arc::new(move |r| shared.submit(Message::List(r))),
+            connection: self.shared.clone(),
         }
     }
 }
@@ -233,14 +316,15 @@ impl<K: Send, V: Send> Manager<K, V> {
             return;
         };
         {
-            let mut open = self.shared.open.get_lock();
-            *open = false;
+            let mut closed = self.shared.closed.get_lock();
+            if closed.is_none() {
+                *closed = Some(Cause::ShutDown);
+                self.shared.closing.notify_all();
+            }
             self.shared.inbox.put(Message::Shutdown); // after every request
         }
-        // The server runs no user code but `K`'s `Hash`, `Eq` and `Clone`
-        // and `V`'s `Clone`; if one panicked, the server has closed the
-        // gate and ended (see `CloseOnPanic`), and there is nobody left to
-        // report the panic to.
+        // The server catches the panics of the user code it runs (`K`'s
+        // `Hash`, `Eq` and `Clone`, `V`'s `Clone`): it ends normally.
         let _ = server.join();
     }
 }
@@ -273,23 +357,14 @@ impl<K: Send, V: Send> fmt::Debug for Manager<K, V> {
     }
 }
 
-/// Held by the server thread: if user code (`K`'s `Hash`, `Eq` or `Clone`,
-/// `V`'s `Clone`) panics while a request is served, the server ends, and
-/// this closes the gate and drops every request still in the inbox. Their
-/// reply ends go with them, so each waiting caller gets the end of file
-/// (`ManagerGone`), and later calls fail at once: nobody waits for a server
-/// that is gone.
-struct CloseOnPanic<'a, K: Send, V: Send>(&'a Shared<K, V>);
-
-impl<K: Send, V: Send> Drop for CloseOnPanic<'_, K, V> {
-    fn drop(&mut self) {
-        if !std::thread::panicking() || crate::sync::abandoning_model_execution() {
-            return;
-        }
-        let mut open = self.0.open.get_lock();
-        *open = false;
-        while self.0.inbox.get_nowait().is_ok() {}
-    }
+/// After user code (`K`'s `Hash`, `Eq` or `Clone`, `V`'s `Clone`) panicked
+/// in the server: closes the gate with the panic's message, then drops
+/// every request still in the inbox. Their reply ends go with them, so each
+/// waiting caller gets the end of file (`ManagerGone`, with the message),
+/// and later calls fail at once: nobody waits for a server that is gone.
+fn close_after_panic<K: Send, V: Send>(shared: &Shared<K, V>, message: String) {
+    shared.close(Cause::Panicked(message));
+    while shared.inbox.get_nowait().is_ok() {}
 }
 
 // ANCHOR: serve
