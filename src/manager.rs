@@ -17,7 +17,9 @@
 //! the writing end of a fresh one-way [pipe](crate::pipe_oneway) for the
 //! answer, and waits on the reading end. The server takes requests one at a
 //! time, in the order they were put, so the data needs no lock of its own:
-//! only one thread ever touches it.
+//! only one thread ever touches it. A request that is never answered
+//! (refused at the gate, or dropped by a server that died) hands its
+//! arguments back to its caller, inside the [`ManagerGone`] error.
 //!
 //! Within one process this is the slow way to share a map. A
 //! [`Value<HashMap<K, V>>`](crate::Value) behind an `Arc` lets each thread
@@ -42,7 +44,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
@@ -55,7 +57,10 @@ use crate::value::Value;
 
 /// A call on a proxy after its manager has shut down, or after its server
 /// panicked (Python raises an `EOFError` or `BrokenPipeError` from the dead
-/// connection).
+/// connection). The call's item is handed back: `err.0`, or
+/// [`into_inner`](ManagerGone::into_inner): the key and value of a failed
+/// [`DictProxy::set`], the value of a failed [`ListProxy::append`], `()`
+/// for the calls that only read.
 ///
 /// ```
 /// use syncbook::Manager;
@@ -63,15 +68,17 @@ use crate::value::Value;
 /// let manager = Manager::<String, i32>::new();
 /// let list = manager.list();
 /// manager.shutdown();
-/// let err = list.len().unwrap_err();
+/// let err = list.append(7).unwrap_err();
 /// assert_eq!(err.panic_message(), None);
 /// assert_eq!(
 ///     err.to_string(),
 ///     "the manager has shut down: its server no longer answers"
 /// );
+/// assert_eq!(err.into_inner(), 7);
+/// assert!(list.len().is_err()); // a `ManagerGone<()>`
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ManagerGone(Cause);
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ManagerGone<T = ()>(pub T, Cause);
 
 /// Why the server takes no more requests.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -82,20 +89,41 @@ enum Cause {
     Panicked(String),
 }
 
-impl ManagerGone {
+impl<T> ManagerGone<T> {
+    /// The item the call could not deliver.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+
     /// The message of the panic that ended the server, or `None` if the
     /// manager was shut down.
     pub fn panic_message(&self) -> Option<&str> {
-        match &self.0 {
+        match &self.1 {
             Cause::ShutDown => None,
             Cause::Panicked(message) => Some(message),
         }
     }
+
+    /// The same error without its item (for `?` in a function that
+    /// returns `Result<_, ManagerGone>`).
+    pub fn without_item(self) -> ManagerGone {
+        ManagerGone((), self.1)
+    }
 }
 
-impl fmt::Display for ManagerGone {
+// Not derived: unwrappable whatever `T` is, and the item is not printed.
+impl<T> fmt::Debug for ManagerGone<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
+        f.debug_tuple("ManagerGone")
+            .field(&format_args!(".."))
+            .field(&self.1)
+            .finish()
+    }
+}
+
+impl<T> fmt::Display for ManagerGone<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.1 {
             Cause::ShutDown => {
                 f.write_str("the manager has shut down: its server no longer answers")
             }
@@ -107,24 +135,24 @@ impl fmt::Display for ManagerGone {
     }
 }
 
-impl std::error::Error for ManagerGone {}
+impl<T> std::error::Error for ManagerGone<T> {}
 
 // ANCHOR: requests
-/// A call on a dict proxy: the method and its arguments, and where to send
+/// A call on a dict proxy: the method, its arguments, and where to send
 /// the answer.
 enum DictRequest<K: Send, V: Send> {
-    Set(K, V, Sender<()>),
-    Get(K, Sender<Option<V>>),
-    Len(Sender<usize>),
-    Keys(Sender<Vec<K>>),
+    Set(Call<(K, V), ()>),
+    Get(Call<K, Option<V>>),
+    Len(Call<(), usize>),
+    Keys(Call<(), Vec<K>>),
 }
 
 /// A call on a list proxy.
 enum ListRequest<V: Send> {
-    Append(V, Sender<()>),
-    Get(usize, Sender<Option<V>>),
-    Len(Sender<usize>),
-    ToVec(Sender<Vec<V>>),
+    Append(Call<V, ()>),
+    Get(Call<usize, Option<V>>),
+    Len(Call<(), usize>),
+    ToVec(Call<(), Vec<V>>),
 }
 
 /// What the server's inbox holds.
@@ -134,7 +162,51 @@ enum Message<K: Send, V: Send> {
     /// Put last, by the manager: stop.
     Shutdown,
 }
+
+/// One call's arguments (`I`) and the writing end of the pipe for its
+/// answer (`A`). Answered, it sends `Ok(answer)`. Dropped unanswered (its
+/// request refused at the gate, or dropped by a server that died), it sends
+/// its arguments back, `Err(args)`: nothing is lost.
+struct Call<I: Send, A: Send> {
+    /// `None` once the server has taken them, to keep.
+    args: Option<I>,
+    reply: Sender<Result<A, I>>,
+}
 // ANCHOR_END: requests
+
+impl<I: Send, A: Send> Call<I, A> {
+    /// The arguments, borrowed: user code runs on these, so that if it
+    /// panics the call still has them to hand back.
+    fn args(&self) -> &I {
+        self.args
+            .as_ref()
+            .expect("taken only by the server, to keep")
+    }
+
+    /// The arguments, for the server to keep (a set's key and value, an
+    /// append's value): after this the call can no longer hand them back.
+    fn take_args(&mut self) -> I {
+        self.args.take().expect("taken once")
+    }
+
+    /// Sends the answer. A failed send means the caller is gone: nobody
+    /// to tell.
+    fn answer(mut self, answer: A) {
+        self.args = None;
+        let _ = self.reply.send(Ok(answer));
+    }
+}
+
+impl<I: Send, A: Send> Drop for Call<I, A> {
+    fn drop(&mut self) {
+        if crate::sync::abandoning_model_execution() {
+            return;
+        }
+        if let Some(args) = self.args.take() {
+            let _ = self.reply.send(Err(args)); // unanswered: hands them back
+        }
+    }
+}
 
 // ANCHOR: gate
 /// What the manager and every proxy share: the gate and the inbox.
@@ -148,17 +220,16 @@ struct Shared<K: Send, V: Send> {
 }
 
 impl<K: Send, V: Send> Shared<K, V> {
-    /// Puts `message` in the inbox, if the server still takes requests.
-    fn submit(&self, message: Message<K, V>) -> Result<(), ManagerGone> {
+    /// Puts `message` in the inbox, if the server still takes requests;
+    /// else drops it (its call hands its arguments back).
+    fn submit(&self, message: Message<K, V>) {
         let closed = self.closed.get_lock();
-        if let Some(cause) = &*closed {
-            return Err(ManagerGone(cause.clone()));
+        if closed.is_none() {
+            self.inbox.put(message);
         }
-        self.inbox.put(message);
-        Ok(())
     }
 
-    /// Closes the gate, once: later calls keep the first cause.
+    /// Closes the gate, once: a later close keeps the first cause.
     fn close(&self, cause: Cause) {
         let mut closed = self.closed.get_lock();
         if closed.is_none() {
@@ -167,13 +238,13 @@ impl<K: Send, V: Send> Shared<K, V> {
         }
     }
 
-    /// Why a request accepted by the gate went unanswered. Its answer's
-    /// writing end was dropped as the server unwound, a moment before the
-    /// server closes the gate with the panic's message: wait for that.
-    fn gone(&self) -> ManagerGone {
+    /// Why a call went unanswered. If the server panicked, the call may
+    /// have been handed back as the server unwound, a moment before the
+    /// server closes the gate with the panic's message: waits for that.
+    fn cause(&self) -> Cause {
         let mut closed = self.closed.get_lock();
         self.closing.wait_for(&mut closed, Option::is_some);
-        ManagerGone(closed.clone().expect("waited until closed"))
+        closed.clone().expect("waited until closed")
     }
 }
 // ANCHOR_END: gate
@@ -186,43 +257,59 @@ type Connection<R> = Arc<dyn Gate<R>>;
 
 /// The gate, seen by a proxy whose requests are `R`s.
 trait Gate<R>: Send + Sync {
-    fn submit(&self, request: R) -> Result<(), ManagerGone>;
-    fn gone(&self) -> ManagerGone;
+    fn submit(&self, request: R);
+    fn cause(&self) -> Cause;
 }
 
-impl<K: Send, V: Send> Gate<DictRequest<K, V>> for Shared<K, V> {
-    fn submit(&self, request: DictRequest<K, V>) -> Result<(), ManagerGone> {
-        Shared::submit(self, Message::Dict(request))
+impl<K: Send, V: Send, R: Into<Message<K, V>>> Gate<R> for Shared<K, V> {
+    fn submit(&self, request: R) {
+        Shared::submit(self, request.into());
     }
 
-    fn gone(&self) -> ManagerGone {
-        Shared::gone(self)
-    }
-}
-
-impl<K: Send, V: Send> Gate<ListRequest<V>> for Shared<K, V> {
-    fn submit(&self, request: ListRequest<V>) -> Result<(), ManagerGone> {
-        Shared::submit(self, Message::List(request))
-    }
-
-    fn gone(&self) -> ManagerGone {
-        Shared::gone(self)
+    fn cause(&self) -> Cause {
+        Shared::cause(self)
     }
 }
 
 /// One round trip: make a reply pipe, send the request carrying its
-/// writing end, wait for the answer on its reading end. If the server is
-/// gone before answering, the writing end is dropped with the request, and
-/// `recv` returns the end of file: `ManagerGone`, not a hang.
-fn call<R, A: Send>(
+/// writing end, wait for the answer on its reading end. A request the
+/// server never answers hands its arguments back through the same pipe:
+/// `ManagerGone` with them inside, not a hang.
+///
+/// # Panics
+/// If the server took the arguments to keep and then panicked: only a
+/// `Hash` or `Eq` that changes its answer, or a `Drop` that panics, can do
+/// that (see `rehearse_insert`).
+fn call<R, I: Send, A: Send>(
     connection: &Connection<R>,
-    request: impl FnOnce(Sender<A>) -> R,
-) -> Result<A, ManagerGone> {
-    let (answer, reply_to) = pipe_oneway();
-    connection.submit(request(reply_to))?;
-    answer.recv().map_err(|_| connection.gone())
+    args: I,
+    request: impl FnOnce(Call<I, A>) -> R,
+) -> Result<A, ManagerGone<I>> {
+    let (answer, reply) = pipe_oneway();
+    let args = Some(args);
+    connection.submit(request(Call { args, reply }));
+    match answer.recv() {
+        Ok(Ok(answer)) => Ok(answer),
+        Ok(Err(args)) => Err(ManagerGone(args, connection.cause())),
+        Err(_) => panic!(
+            "{}; it had taken this call's arguments, which are lost",
+            ManagerGone((), connection.cause())
+        ),
+    }
 }
 // ANCHOR_END: call
+
+impl<K: Send, V: Send> From<DictRequest<K, V>> for Message<K, V> {
+    fn from(request: DictRequest<K, V>) -> Self {
+        Message::Dict(request)
+    }
+}
+
+impl<K: Send, V: Send> From<ListRequest<V>> for Message<K, V> {
+    fn from(request: ListRequest<V>) -> Self {
+        Message::List(request)
+    }
+}
 
 // ANCHOR: manager
 /// `multiprocessing.Manager()`: a server thread that owns a dict and a
@@ -359,9 +446,9 @@ impl<K: Send, V: Send> fmt::Debug for Manager<K, V> {
 
 /// After user code (`K`'s `Hash`, `Eq` or `Clone`, `V`'s `Clone`) panicked
 /// in the server: closes the gate with the panic's message, then drops
-/// every request still in the inbox. Their reply ends go with them, so each
-/// waiting caller gets the end of file (`ManagerGone`, with the message),
-/// and later calls fail at once: nobody waits for a server that is gone.
+/// every request still in the inbox, each handing its arguments back: each
+/// waiting caller gets `ManagerGone` with the message, and later calls fail
+/// at once. Nobody waits for a server that is gone.
 fn close_after_panic<K: Send, V: Send>(shared: &Shared<K, V>, message: String) {
     shared.close(Cause::Panicked(message));
     while shared.inbox.get_nowait().is_ok() {}
@@ -377,66 +464,73 @@ where
 {
     let mut dict: HashMap<K, V> = HashMap::new();
     let mut list: Vec<V> = Vec::new();
-    // A failed answer means the caller is gone: nobody to tell.
     loop {
         match inbox.get() {
             Message::Dict(request) => match request {
-                DictRequest::Set(k, v, reply) => {
-                    dict.insert(k, v);
-                    let _ = reply.send(());
+                DictRequest::Set(mut call) => {
+                    rehearse_insert(&dict, &call.args().0);
+                    let (k, v) = call.take_args();
+                    let old = dict.insert(k, v);
+                    call.answer(());
+                    drop(old); // after the answer: `V`'s drop is user code
                 }
-                DictRequest::Get(k, reply) => {
-                    let _ = reply.send(dict.get(&k).cloned());
+                DictRequest::Get(call) => {
+                    let v = dict.get(call.args()).cloned();
+                    call.answer(v);
                 }
-                DictRequest::Len(reply) => {
-                    let _ = reply.send(dict.len());
-                }
-                DictRequest::Keys(reply) => {
-                    let _ = reply.send(dict.keys().cloned().collect());
-                }
+                DictRequest::Len(call) => call.answer(dict.len()),
+                DictRequest::Keys(call) => call.answer(dict.keys().cloned().collect()),
             },
             Message::List(request) => match request {
-                ListRequest::Append(v, reply) => {
-                    list.push(v);
-                    let _ = reply.send(());
+                ListRequest::Append(mut call) => {
+                    list.push(call.take_args());
+                    call.answer(());
                 }
-                ListRequest::Get(i, reply) => {
-                    let _ = reply.send(list.get(i).cloned());
+                ListRequest::Get(call) => {
+                    let v = list.get(*call.args()).cloned();
+                    call.answer(v);
                 }
-                ListRequest::Len(reply) => {
-                    let _ = reply.send(list.len());
-                }
-                ListRequest::ToVec(reply) => {
-                    let _ = reply.send(list.clone());
-                }
+                ListRequest::Len(call) => call.answer(list.len()),
+                ListRequest::ToVec(call) => call.answer(list.clone()),
             },
             Message::Shutdown => return,
         }
     }
 }
+
+/// Runs the user code that inserting `key` runs (`K`'s `Hash`, and its
+/// `Eq` against the keys it meets), on the borrowed key, before the server
+/// takes it to keep: if that code panics, the call still holds its key and
+/// value, and hands them back. (`contains_key` alone skips hashing in an
+/// empty map.)
+fn rehearse_insert<K: Eq + Hash, V>(dict: &HashMap<K, V>, key: &K) {
+    dict.hasher().hash_one(key);
+    dict.contains_key(key);
+}
 // ANCHOR_END: serve
 
 /// A proxy for a manager's dict (`manager.dict()`): each method is one
 /// request to the server and one answer. `Err(ManagerGone)` once the
-/// manager has shut down.
+/// manager has shut down or its server has panicked; a failed `set` hands
+/// its key and value back in it.
 pub struct DictProxy<K: Send, V: Send> {
     connection: Connection<DictRequest<K, V>>,
 }
 
 impl<K: Send, V: Send> DictProxy<K, V> {
-    /// `d[k] = v`.
-    pub fn set(&self, k: K, v: V) -> Result<(), ManagerGone> {
-        call(&self.connection, |reply| DictRequest::Set(k, v, reply))
+    /// `d[k] = v`. `Err`, with `(k, v)` inside, if the server is gone.
+    pub fn set(&self, k: K, v: V) -> Result<(), ManagerGone<(K, V)>> {
+        call(&self.connection, (k, v), DictRequest::Set)
     }
 
     /// `d.get(k)`: a copy of the value at `k`, `None` if there is none.
     pub fn get(&self, k: K) -> Result<Option<V>, ManagerGone> {
-        call(&self.connection, |reply| DictRequest::Get(k, reply))
+        call(&self.connection, k, DictRequest::Get).map_err(ManagerGone::without_item)
     }
 
     /// `len(d)`.
     pub fn len(&self) -> Result<usize, ManagerGone> {
-        call(&self.connection, DictRequest::Len)
+        call(&self.connection, (), DictRequest::Len)
     }
 
     /// `len(d) == 0`.
@@ -447,7 +541,7 @@ impl<K: Send, V: Send> DictProxy<K, V> {
     /// `list(d.keys())`: a copy of the keys, in no particular order (the
     /// server's dict is a `HashMap`; Python's keeps insertion order).
     pub fn keys(&self) -> Result<Vec<K>, ManagerGone> {
-        call(&self.connection, DictRequest::Keys)
+        call(&self.connection, (), DictRequest::Keys)
     }
 }
 
@@ -467,25 +561,26 @@ impl<K: Send, V: Send> fmt::Debug for DictProxy<K, V> {
 
 /// A proxy for a manager's list (`manager.list()`): each method is one
 /// request to the server and one answer. `Err(ManagerGone)` once the
-/// manager has shut down.
+/// manager has shut down or its server has panicked; a failed `append`
+/// hands its value back in it.
 pub struct ListProxy<V: Send> {
     connection: Connection<ListRequest<V>>,
 }
 
 impl<V: Send> ListProxy<V> {
-    /// `l.append(v)`.
-    pub fn append(&self, v: V) -> Result<(), ManagerGone> {
-        call(&self.connection, |reply| ListRequest::Append(v, reply))
+    /// `l.append(v)`. `Err`, with `v` inside, if the server is gone.
+    pub fn append(&self, v: V) -> Result<(), ManagerGone<V>> {
+        call(&self.connection, v, ListRequest::Append)
     }
 
     /// `l[i]`, as `Option` where Python raises `IndexError`.
     pub fn get(&self, i: usize) -> Result<Option<V>, ManagerGone> {
-        call(&self.connection, |reply| ListRequest::Get(i, reply))
+        call(&self.connection, i, ListRequest::Get).map_err(ManagerGone::without_item)
     }
 
     /// `len(l)`.
     pub fn len(&self) -> Result<usize, ManagerGone> {
-        call(&self.connection, ListRequest::Len)
+        call(&self.connection, (), ListRequest::Len)
     }
 
     /// `len(l) == 0`.
@@ -495,7 +590,7 @@ impl<V: Send> ListProxy<V> {
 
     /// `list(l)`: a copy of the whole list.
     pub fn to_vec(&self) -> Result<Vec<V>, ManagerGone> {
-        call(&self.connection, ListRequest::ToVec)
+        call(&self.connection, (), ListRequest::ToVec)
     }
 }
 
