@@ -18,7 +18,9 @@ use serde::{Deserialize, Serialize};
 #[path = "common/example.rs"]
 mod example;
 
-use syncbook::pipe::process::{MAX_FRAME_LEN, connect, read_frame, spawn_child, write_frame};
+use syncbook::pipe::process::{
+    MAX_FRAME_LEN, READ_AHEAD, connect, read_frame, spawn_child, write_frame,
+};
 use syncbook::{Connection, RecvError, SendCause};
 
 /// Long enough for a loaded machine; a bug fails the test after this
@@ -436,6 +438,74 @@ fn a_message_too_large_for_a_frame_is_handed_back_and_says_so() {
     assert!(err.0 == huge, "handed back whole");
     a.send(Note::Short("small".to_string())).unwrap();
     assert_eq!(answer(&b), Ok(Note::Short("small".to_string())));
+}
+
+/// A thread that writes `n` frames of about a KiB each to `writes`, in
+/// order, counting them; it returns the first write error, if any.
+fn flood(mut writes: io::PipeWriter, n: u32) -> thread::JoinHandle<io::Result<()>> {
+    thread::spawn(move || {
+        let text = "x".repeat(1000);
+        for i in 0..n {
+            write_frame(&mut writes, &(i, text.clone()))?;
+        }
+        Ok(())
+    })
+}
+
+// ANCHOR: read_ahead
+/// The reader thread reads ahead of `recv` by at most `READ_AHEAD`
+/// messages; after that it stops reading, the OS pipe fills, and the
+/// writer waits, as a Python writer waits on a full pipe.
+#[test]
+fn a_writer_far_ahead_of_the_receiver_waits_instead_of_filling_memory() {
+    const SENT: u32 = 1_000; // about 1 MB: far more than the pipe and the buffer hold
+    let (reads, writes) = io::pipe().unwrap();
+    let conn = connect::<Message>(reads, io::sink());
+    let writer = flood(writes, SENT);
+    let start = Instant::now();
+    while conn.pending() < READ_AHEAD && !writer.is_finished() {
+        assert!(conn.pending() <= READ_AHEAD, "{} buffered", conn.pending());
+        assert!(start.elapsed() < TIMEOUT, "the buffer never filled");
+        thread::sleep(Duration::from_millis(1));
+    }
+    for _ in 0..50 {
+        assert!(conn.pending() <= READ_AHEAD, "{} buffered", conn.pending());
+        thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(conn.pending(), READ_AHEAD, "full, and no further");
+    assert!(
+        !writer.is_finished(),
+        "the writer waits on the full OS pipe"
+    );
+    for i in 0..SENT {
+        let (n, _) = answer(&conn).unwrap();
+        assert_eq!(n, i, "every message, in order");
+        assert!(conn.pending() <= READ_AHEAD);
+    }
+    writer.join().unwrap().unwrap();
+    assert_eq!(answer(&conn), Err(RecvError::Eof));
+}
+// ANCHOR_END: read_ahead
+
+#[test]
+fn dropping_a_connection_whose_buffer_is_full_ends_its_reader_thread() {
+    let (reads, writes) = io::pipe().unwrap();
+    let conn = connect::<Message>(reads, io::sink());
+    let writer = flood(writes, 1_000);
+    let start = Instant::now();
+    while conn.pending() < READ_AHEAD {
+        assert!(start.elapsed() < TIMEOUT, "the buffer never filled");
+        thread::sleep(Duration::from_millis(1));
+    }
+    drop(conn);
+    // The reader thread, woken, ends and closes the reading end of the OS
+    // pipe: the writer's next write fails instead of waiting for ever.
+    let (done, ended) = std::sync::mpsc::channel();
+    thread::spawn(move || done.send(writer.join().unwrap()).unwrap());
+    let result = ended
+        .recv_timeout(TIMEOUT)
+        .expect("the reader thread kept the OS pipe open");
+    assert_eq!(result.unwrap_err().kind(), io::ErrorKind::BrokenPipe);
 }
 
 // ---- a real child process: examples/pipe_child.rs ----

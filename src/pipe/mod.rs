@@ -30,6 +30,10 @@ struct Channel<T: Send> {
     state: Value<State<T>>,
     /// A receiver waits on it while there is no message and no end of file.
     readable: CondVar,
+    /// A sender waits on it while a bounded channel is full.
+    writable: CondVar,
+    /// `None`: unbounded, `send` never waits.
+    capacity: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -38,19 +42,29 @@ struct State<T> {
     /// `Some` once the sending side is gone: why the stream ended.
     closed: Option<RecvError>,
     receiver_gone: bool,
+    /// Senders waiting on `writable`: a receive notifies only if any.
+    senders_waiting: usize,
 }
 // ANCHOR_END: channel
 
 impl<T: Send> Channel<T> {
-    fn new() -> Self {
+    fn new(capacity: Option<usize>) -> Self {
         Channel {
             state: Value::new(State {
                 messages: VecDeque::new(),
                 closed: None,
                 receiver_gone: false,
+                senders_waiting: 0,
             }),
             readable: CondVar::named("readable"),
+            writable: CondVar::named("writable"),
+            capacity,
         }
+    }
+
+    /// Whether a send must wait: bounded, full, and someone to receive.
+    fn must_wait(&self, state: &State<T>) -> bool {
+        !state.receiver_gone && self.capacity.is_some_and(|cap| state.messages.len() >= cap)
     }
 
     /// Ends the stream, once: later calls keep the first reason.
@@ -96,7 +110,16 @@ pub struct Receiver<T: Send> {
 /// assert!(reader.recv().unwrap_err().is_eof()); // no hang
 /// ```
 pub fn pipe_oneway<T: Send>() -> (Receiver<T>, Sender<T>) {
-    let channel = Arc::new(Channel::new());
+    pipe_with_capacity(None)
+}
+
+/// A one-way pipe whose `send` waits while `capacity` messages are queued.
+pub(crate) fn pipe_bounded<T: Send>(capacity: usize) -> (Receiver<T>, Sender<T>) {
+    pipe_with_capacity(Some(capacity))
+}
+
+fn pipe_with_capacity<T: Send>(capacity: Option<usize>) -> (Receiver<T>, Sender<T>) {
+    let channel = Arc::new(Channel::new(capacity));
     (
         Receiver {
             channel: channel.clone(),
@@ -110,7 +133,15 @@ impl<T: Send> Sender<T> {
     /// `conn.send(x)`: queues `x` for the other end; never waits. `Err`,
     /// with `x` inside, if the other end is gone.
     pub fn send(&self, item: T) -> Result<(), SendError<T>> {
-        let mut state = self.channel.state.get_lock();
+        let channel = &self.channel;
+        let mut state = channel.state.get_lock();
+        if channel.must_wait(&state) && !state.spin_until(|s| !channel.must_wait(s)) {
+            state.senders_waiting += 1;
+            channel
+                .writable
+                .wait_for(&mut state, |s| !channel.must_wait(s));
+            state.senders_waiting -= 1;
+        }
         if state.receiver_gone {
             return Err(SendError(item, SendCause::Closed));
         }
@@ -159,13 +190,16 @@ impl<T: Send> Receiver<T> {
                 .readable
                 .wait_for_deadline(&mut state, |s| s.ready(), deadline);
         }
-        Self::take(&mut state)
+        self.take(&mut state)
     }
 
     /// Pending messages first; the end of file only when there are none.
-    fn take(state: &mut ValueGuard<'_, State<T>>) -> Option<Result<T, RecvError>> {
+    fn take(&self, state: &mut ValueGuard<'_, State<T>>) -> Option<Result<T, RecvError>> {
         if let Some(message) = state.messages.pop_front() {
             trace::step("receives; queued:", state.messages.len());
+            if state.senders_waiting > 0 {
+                self.channel.writable.notify(1);
+            }
             return Some(Ok(message));
         }
         let reason = state.closed.clone()?;
@@ -211,6 +245,9 @@ impl<T: Send> Drop for Receiver<T> {
         let dropped = {
             let mut state = self.channel.state.get_lock();
             state.receiver_gone = true;
+            if state.senders_waiting > 0 {
+                self.channel.writable.notify_all(); // their sends now fail
+            }
             std::mem::take(&mut state.messages)
         };
         drop(dropped); // outside the lock: a message's own drop may do anything
@@ -294,6 +331,12 @@ impl<T: Send> Connection<T> {
 
     /// `conn.close()`: the same as dropping it.
     pub fn close(self) {}
+
+    /// How many messages have arrived and wait for `recv` (for tests).
+    #[doc(hidden)]
+    pub fn pending(&self) -> usize {
+        self.inbox.channel.state.get_lock().messages.len()
+    }
 
     /// A connection to another process: it receives from `inbox` (fed by
     /// a thread reading the other process's frames) and sends through

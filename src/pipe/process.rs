@@ -35,7 +35,7 @@
 //!   and the connection still works.
 //! - **Receiving** is done by a thread of its own, `syncbook-pipe-reader`,
 //!   that reads frame after frame and sends each message down an in-process
-//!   [`pipe_oneway`] whose receiving end the `Connection` holds. The thread
+//!   pipe whose receiving end the `Connection` holds. The thread
 //!   turns the byte stream into the crate's channel, so everything the
 //!   channel promises holds here too: `recv` gives every message that
 //!   arrived, in order, and only then the end of the stream, once and for
@@ -45,13 +45,25 @@
 //!   [`RecvError::Truncated`]; a frame that does not decode is
 //!   [`RecvError::Corrupt`] (the thread stops there: after a bad frame,
 //!   nothing later can be trusted); a failed read is [`RecvError::Io`].
+//! - **Reading ahead is bounded**: the in-process pipe holds at most
+//!   [`READ_AHEAD`] messages. When it is full, the thread waits for `recv`
+//!   to take one before it reads the next frame; meanwhile the OS pipe
+//!   fills, and the other process's writes wait, as a Python writer waits
+//!   on a full pipe. Without the bound, a fast writer and a slow receiver
+//!   would grow this process's memory without limit. The bound counts
+//!   messages, not bytes: the channel counts items, and what a decoded
+//!   message takes in memory is not its frame's size (a `Vec<String>`
+//!   takes more). Each message is at most [`MAX_FRAME_LEN`] bytes on the
+//!   wire, so the thread holds at most `READ_AHEAD` frames' worth, plus
+//!   what the OS pipe and the thread's 8 KiB read buffer hold.
 //!
 //! States of the writing side: *open*, then *broken* after the first failed
 //! write (the stream is dropped: a half-written frame is never followed by
-//! another); never open again. The reader thread: *reading*, until the
-//! stream ends or fails (it closes the channel with the reason), or until
-//! the `Connection` is gone (its next message has nowhere to go): then it
-//! ends, and drops its reading half.
+//! another); never open again. The reader thread: *reading*, or *waiting*
+//! while [`READ_AHEAD`] messages are buffered, until the stream ends or
+//! fails (it closes the channel with the reason), or until the `Connection`
+//! is gone (its next message has nowhere to go, and a waiting send is woken
+//! to fail): then it ends, and drops its reading half.
 //!
 //! [`spawn_child`] and [`connect_to_parent`] connect a parent and a child
 //! over the child's standard input and output.
@@ -68,7 +80,7 @@ use std::process::{Child, Command, Stdio};
 #[cfg(not(feature = "loom"))]
 use serde::{Serialize, de::DeserializeOwned};
 
-use super::{Connection, Sender, pipe_oneway};
+use super::{Connection, Sender, pipe_bounded, pipe_oneway};
 use crate::error::{RecvError, SendCause, SendError};
 use crate::value::Value;
 
@@ -76,6 +88,11 @@ use crate::value::Value;
 /// refused as [`RecvError::Corrupt`] by the reader, without allocating it,
 /// and a longer message is refused by [`write_frame`].
 pub const MAX_FRAME_LEN: usize = 64 * 1024 * 1024;
+
+/// How many messages the reader thread reads ahead of `recv`, at most:
+/// then it waits for `recv` to take one, and the other process's writes
+/// wait on the full OS pipe (see the module's documentation).
+pub const READ_AHEAD: usize = 64;
 
 /// Bytes in a frame's length prefix.
 const PREFIX_LEN: usize = 4;
@@ -345,7 +362,7 @@ fn connect_with<T: Send + 'static>(
         stream: Value::new(Some(writer)),
         encode,
     };
-    let (inbox, sender) = pipe_oneway();
+    let (inbox, sender) = pipe_bounded(READ_AHEAD);
     let mut reader = BufReader::new(reader);
     // An OS thread even when the rest of the crate uses loom's: it blocks
     // in the OS's `read`, which no model can see.
