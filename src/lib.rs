@@ -25,6 +25,7 @@
 
 pub mod barrier;
 mod buffers;
+mod channel;
 pub mod condition;
 mod error;
 pub mod lock;
