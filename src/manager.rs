@@ -14,8 +14,8 @@
 //! Here the server is a thread, spawned by [`Manager::new`], that owns a
 //! `HashMap<K, V>` and a `Vec<V>`. Its inbox is the crate's [`Queue`]; each
 //! call on a [`DictProxy`] or [`ListProxy`] puts one request in it, with
-//! the writing end of a fresh one-way [pipe](crate::pipe_oneway) for the
-//! answer, and waits on the reading end. The server takes requests one at a
+//! the filling side of a fresh one-shot for the answer (the channel core's
+//! slot for one result), and waits on the other side. The server takes requests one at a
 //! time, in the order they were put, so the data needs no lock of its own:
 //! only one thread ever touches it. A request that is never answered
 //! (refused at the gate, or dropped by a server that died) hands its
@@ -48,8 +48,8 @@ use std::hash::{BuildHasher, Hash};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
+use crate::channel::oneshot::{Filler, oneshot};
 use crate::condition::CondVar;
-use crate::pipe::{Sender, pipe_oneway};
 use crate::pool::panic_message;
 use crate::queue::Queue;
 use crate::sync::thread;
@@ -163,14 +163,15 @@ enum Message<K: Send, V: Send> {
     Shutdown,
 }
 
-/// One call's arguments (`I`) and the writing end of the pipe for its
-/// answer (`A`). Answered, it sends `Ok(answer)`. Dropped unanswered (its
-/// request refused at the gate, or dropped by a server that died), it sends
-/// its arguments back, `Err(args)`: nothing is lost.
+/// One call's arguments (`I`) and the filling side of the one-shot for
+/// its answer (`A`). Answered, it fills in `Ok(answer)`. Dropped unanswered
+/// (its request refused at the gate, or dropped by a server that died), it
+/// fills in its arguments, `Err(args)`: nothing is lost.
 struct Call<I: Send, A: Send> {
     /// `None` once the server has taken them, to keep.
     args: Option<I>,
-    reply: Sender<Result<A, I>>,
+    /// `None` once answered.
+    reply: Option<Filler<Result<A, I>>>,
 }
 // ANCHOR_END: requests
 
@@ -189,11 +190,12 @@ impl<I: Send, A: Send> Call<I, A> {
         self.args.take().expect("taken once")
     }
 
-    /// Sends the answer. A failed send means the caller is gone: nobody
-    /// to tell.
+    /// Fills in the answer.
     fn answer(mut self, answer: A) {
         self.args = None;
-        let _ = self.reply.send(Ok(answer));
+        if let Some(reply) = self.reply.take() {
+            reply.fill(Ok(answer));
+        }
     }
 }
 
@@ -202,8 +204,8 @@ impl<I: Send, A: Send> Drop for Call<I, A> {
         if crate::sync::abandoning_model_execution() {
             return;
         }
-        if let Some(args) = self.args.take() {
-            let _ = self.reply.send(Err(args)); // unanswered: hands them back
+        if let (Some(args), Some(reply)) = (self.args.take(), self.reply.take()) {
+            reply.fill(Err(args)); // unanswered: hands them back
         }
     }
 }
@@ -271,9 +273,9 @@ impl<K: Send, V: Send, R: Into<Message<K, V>>> Gate<R> for Shared<K, V> {
     }
 }
 
-/// One round trip: make a reply pipe, send the request carrying its
-/// writing end, wait for the answer on its reading end. A request the
-/// server never answers hands its arguments back through the same pipe:
+/// One round trip: make a one-shot, send the request carrying its filling
+/// side, wait for the answer on the other. A request the server never
+/// answers hands its arguments back through the same one-shot:
 /// `ManagerGone` with them inside, not a hang.
 ///
 /// # Panics
@@ -285,13 +287,13 @@ fn call<R, I: Send, A: Send>(
     args: I,
     request: impl FnOnce(Call<I, A>) -> R,
 ) -> Result<A, ManagerGone<I>> {
-    let (answer, reply) = pipe_oneway();
-    let args = Some(args);
+    let (reply, answer) = oneshot();
+    let (args, reply) = (Some(args), Some(reply));
     connection.submit(request(Call { args, reply }));
     match answer.recv() {
         Ok(Ok(answer)) => Ok(answer),
         Ok(Err(args)) => Err(ManagerGone(args, connection.cause())),
-        Err(_) => panic!(
+        Err(_gone) => panic!(
             "{}; it had taken this call's arguments, which are lost",
             ManagerGone((), connection.cause())
         ),

@@ -322,10 +322,9 @@ use syncbook_model::check::{bounded, for_book, outcomes, spawn};
 /// and shuts the manager down (its server thread must end inside the
 /// model, or loom reports it). Four threads with the server: bounded to
 /// no preemption at all (threads switch only where one blocks or ends); a
-/// bound of 1 had not finished after a minute. 1,184 executions, under a
-/// second. Under that bound loom reaches only the orders in which `A`'s
-/// first append lands first (3 of the 6); the next model shows that either
-/// proxy can be first. The manager is owned by `main`, not leaked: its
+/// bound of 1 had not finished after a minute. Under a second. Under that
+/// bound loom reaches only the orders in which `A`'s first append lands
+/// first (3 of the 6); the next model shows that either proxy can be first. The manager is owned by `main`, not leaked: its
 /// proxies share it through std's `Arc`, which loom does not model.
 #[test]
 fn model_concurrent_appends_from_two_proxies_all_land_each_in_order() {
@@ -365,7 +364,7 @@ fn model_concurrent_appends_from_two_proxies_all_land_each_in_order() {
 // ANCHOR: model_first
 /// Either proxy's request can reach the server first: one append from `A`
 /// and one from `main`, with one preemption allowed. Three threads with the
-/// server (`main` is the second proxy); 10,906 executions, about a second.
+/// server (`main` is the second proxy); about a second.
 #[test]
 fn model_either_proxy_can_be_first() {
     let found = outcomes(&bounded(1), || {

@@ -128,6 +128,8 @@ impl<T: Send> OneShot<T> {
     }
 
     /// Whether the slot is filled or gone (or taken); never waits.
+    // For the pool's `AsyncResult::ready`, as `peek` is for `successful`.
+    #[allow(dead_code)]
     pub(crate) fn is_ready(&self) -> bool {
         self.slot.state.get_lock().is_ready()
     }
