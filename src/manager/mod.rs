@@ -1,6 +1,14 @@
 //! `Manager`: Python's `multiprocessing.Manager()`, with a server thread
 //! where Python has a server process.
 //!
+//! States. The gate, `closed`: *open* (`None`: requests go into the
+//! server's inbox) → *closed* (`Some(cause)`: shut down, or the server
+//! panicked, with the panic's message), once, for good; a request refused
+//! there hands its arguments back. The server: *serving*, one request at a
+//! time → *stopped*, at `Shutdown` (always the last message), or *dead*,
+//! after a panic in user code (it closes the gate, then hands back every
+//! request still queued). A call: see `proxy.rs`.
+//!
 //! In Python, `Manager()` starts a *server process* that owns the shared
 //! data. `manager.dict()` and `manager.list()` create a dict or a list
 //! inside that server and hand back *proxies*: objects that hold no data,
@@ -15,9 +23,9 @@
 //! `HashMap<K, V>` and a `Vec<V>`. Its inbox is the crate's [`Queue`]; each
 //! call on a [`DictProxy`] or [`ListProxy`] puts one request in it, with
 //! the filling side of a fresh one-shot for the answer (the channel core's
-//! slot for one result), and waits on the other side. The server takes requests one at a
-//! time, in the order they were put, so the data needs no lock of its own:
-//! only one thread ever touches it. A request that is never answered
+//! slot for one result), and waits on the other side. The server takes
+//! requests one at a time, in the order they were put, so the data needs no
+//! lock of its own: only one thread ever touches it. A request that is never answered
 //! (refused at the gate, or dropped by a server that died) hands its
 //! arguments back to its caller, inside the [`ManagerGone`] error.
 //!
@@ -30,7 +38,7 @@
 //! buys in Python: the callers never touch the data, only send messages, so
 //! the same design works where there is no shared memory at all.
 //!
-//! State: `closed` (under its own lock, the *gate*): `None` while the
+//! The gate in detail: `closed` (under its own lock): `None` while the
 //! server takes requests, then why it does not (shut down, or its server
 //! panicked, with the panic's message); set once, never back. A proxy puts
 //! a request only while holding the gate and seeing it open;
@@ -48,37 +56,16 @@ use std::hash::{BuildHasher, Hash};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use crate::channel::oneshot::{Filler, oneshot};
 use crate::condition::CondVar;
 use crate::pool::panic_message;
 use crate::queue::Queue;
 use crate::sync::thread;
 use crate::value::Value;
 
-/// A call on a proxy after its manager has shut down, or after its server
-/// panicked (Python raises an `EOFError` or `BrokenPipeError` from the dead
-/// connection). The call's item is handed back: `err.0`, or
-/// [`into_inner`](ManagerGone::into_inner): the key and value of a failed
-/// [`DictProxy::set`], the value of a failed [`ListProxy::append`], `()`
-/// for the calls that only read.
-///
-/// ```
-/// use syncbook::Manager;
-///
-/// let manager = Manager::<String, i32>::new();
-/// let list = manager.list();
-/// manager.shutdown();
-/// let err = list.append(7).unwrap_err();
-/// assert_eq!(err.panic_message(), None);
-/// assert_eq!(
-///     err.to_string(),
-///     "the manager has shut down: its server no longer answers"
-/// );
-/// assert_eq!(err.into_inner(), 7);
-/// assert!(list.len().is_err()); // a `ManagerGone<()>`
-/// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct ManagerGone<T = ()>(pub T, Cause);
+mod proxy;
+
+use proxy::Call;
+pub use proxy::{DictProxy, ListProxy, ManagerGone};
 
 /// Why the server takes no more requests.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -88,54 +75,6 @@ enum Cause {
     /// The server thread panicked, with this message.
     Panicked(String),
 }
-
-impl<T> ManagerGone<T> {
-    /// The item the call could not deliver.
-    pub fn into_inner(self) -> T {
-        self.0
-    }
-
-    /// The message of the panic that ended the server, or `None` if the
-    /// manager was shut down.
-    pub fn panic_message(&self) -> Option<&str> {
-        match &self.1 {
-            Cause::ShutDown => None,
-            Cause::Panicked(message) => Some(message),
-        }
-    }
-
-    /// The same error without its item (for `?` in a function that
-    /// returns `Result<_, ManagerGone>`).
-    pub fn without_item(self) -> ManagerGone {
-        ManagerGone((), self.1)
-    }
-}
-
-// Not derived: unwrappable whatever `T` is, and the item is not printed.
-impl<T> fmt::Debug for ManagerGone<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("ManagerGone")
-            .field(&format_args!(".."))
-            .field(&self.1)
-            .finish()
-    }
-}
-
-impl<T> fmt::Display for ManagerGone<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.1 {
-            Cause::ShutDown => {
-                f.write_str("the manager has shut down: its server no longer answers")
-            }
-            Cause::Panicked(message) => write!(
-                f,
-                "the manager's server panicked: {message}; it no longer answers"
-            ),
-        }
-    }
-}
-
-impl<T> std::error::Error for ManagerGone<T> {}
 
 // ANCHOR: requests
 /// A call on a dict proxy: the method, its arguments, and where to send
@@ -162,53 +101,7 @@ enum Message<K: Send, V: Send> {
     /// Put last, by the manager: stop.
     Shutdown,
 }
-
-/// One call's arguments (`I`) and the filling side of the one-shot for
-/// its answer (`A`). Answered, it fills in `Ok(answer)`. Dropped unanswered
-/// (its request refused at the gate, or dropped by a server that died), it
-/// fills in its arguments, `Err(args)`: nothing is lost.
-struct Call<I: Send, A: Send> {
-    /// `None` once the server has taken them, to keep.
-    args: Option<I>,
-    /// `None` once answered.
-    reply: Option<Filler<Result<A, I>>>,
-}
 // ANCHOR_END: requests
-
-impl<I: Send, A: Send> Call<I, A> {
-    /// The arguments, borrowed: user code runs on these, so that if it
-    /// panics the call still has them to hand back.
-    fn args(&self) -> &I {
-        self.args
-            .as_ref()
-            .expect("taken only by the server, to keep")
-    }
-
-    /// The arguments, for the server to keep (a set's key and value, an
-    /// append's value): after this the call can no longer hand them back.
-    fn take_args(&mut self) -> I {
-        self.args.take().expect("taken once")
-    }
-
-    /// Fills in the answer.
-    fn answer(mut self, answer: A) {
-        self.args = None;
-        if let Some(reply) = self.reply.take() {
-            reply.fill(Ok(answer));
-        }
-    }
-}
-
-impl<I: Send, A: Send> Drop for Call<I, A> {
-    fn drop(&mut self) {
-        if crate::sync::abandoning_model_execution() {
-            return;
-        }
-        if let (Some(args), Some(reply)) = (self.args.take(), self.reply.take()) {
-            reply.fill(Err(args)); // unanswered: hands them back
-        }
-    }
-}
 
 // ANCHOR: gate
 /// What the manager and every proxy share: the gate and the inbox.
@@ -250,56 +143,6 @@ impl<K: Send, V: Send> Shared<K, V> {
     }
 }
 // ANCHOR_END: gate
-
-// ANCHOR: call
-/// How a proxy reaches the server: puts one request in its inbox, and
-/// says why the server is gone. (A trait object, so that a [`ListProxy`]
-/// need not name the dict's key type.)
-type Connection<R> = Arc<dyn Gate<R>>;
-
-/// The gate, seen by a proxy whose requests are `R`s.
-trait Gate<R>: Send + Sync {
-    fn submit(&self, request: R);
-    fn cause(&self) -> Cause;
-}
-
-impl<K: Send, V: Send, R: Into<Message<K, V>>> Gate<R> for Shared<K, V> {
-    fn submit(&self, request: R) {
-        Shared::submit(self, request.into());
-    }
-
-    fn cause(&self) -> Cause {
-        Shared::cause(self)
-    }
-}
-
-/// One round trip: make a one-shot, send the request carrying its filling
-/// side, wait for the answer on the other. A request the server never
-/// answers hands its arguments back through the same one-shot:
-/// `ManagerGone` with them inside, not a hang.
-///
-/// # Panics
-/// If the server took the arguments to keep and then panicked: only a
-/// `Hash` or `Eq` that changes its answer, or a `Drop` that panics, can do
-/// that (see `rehearse_insert`).
-fn call<R, I: Send, A: Send>(
-    connection: &Connection<R>,
-    args: I,
-    request: impl FnOnce(Call<I, A>) -> R,
-) -> Result<A, ManagerGone<I>> {
-    let (reply, answer) = oneshot();
-    let (args, reply) = (Some(args), Some(reply));
-    connection.submit(request(Call { args, reply }));
-    match answer.recv() {
-        Ok(Ok(answer)) => Ok(answer),
-        Ok(Err(args)) => Err(ManagerGone(args, connection.cause())),
-        Err(_gone) => panic!(
-            "{}; it had taken this call's arguments, which are lost",
-            ManagerGone((), connection.cause())
-        ),
-    }
-}
-// ANCHOR_END: call
 
 impl<K: Send, V: Send> From<DictRequest<K, V>> for Message<K, V> {
     fn from(request: DictRequest<K, V>) -> Self {
@@ -380,16 +223,12 @@ where
     /// `manager.dict()`: a proxy for the server's dict. Clone it to give
     /// it to another thread; every clone reaches the same dict.
     pub fn dict(&self) -> DictProxy<K, V> {
-        DictProxy {
-            connection: self.shared.clone(),
-        }
+        DictProxy::new(self.shared.clone())
     }
 
     /// `manager.list()`: a proxy for the server's list.
     pub fn list(&self) -> ListProxy<V> {
-        ListProxy {
-            connection: self.shared.clone(),
-        }
+        ListProxy::new(self.shared.clone())
     }
 }
 
@@ -510,102 +349,3 @@ fn rehearse_insert<K: Eq + Hash, V>(dict: &HashMap<K, V>, key: &K) {
     dict.contains_key(key);
 }
 // ANCHOR_END: serve
-
-/// A proxy for a manager's dict (`manager.dict()`): each method is one
-/// request to the server and one answer. `Err(ManagerGone)` once the
-/// manager has shut down or its server has panicked; a failed `set` hands
-/// its key and value back in it.
-pub struct DictProxy<K: Send, V: Send> {
-    connection: Connection<DictRequest<K, V>>,
-}
-
-impl<K: Send, V: Send> DictProxy<K, V> {
-    /// `d[k] = v`. `Err`, with `(k, v)` inside, if the server is gone.
-    pub fn set(&self, k: K, v: V) -> Result<(), ManagerGone<(K, V)>> {
-        call(&self.connection, (k, v), DictRequest::Set)
-    }
-
-    /// `d.get(k)`: a copy of the value at `k`, `None` if there is none.
-    pub fn get(&self, k: K) -> Result<Option<V>, ManagerGone> {
-        call(&self.connection, k, DictRequest::Get).map_err(ManagerGone::without_item)
-    }
-
-    /// `len(d)`.
-    pub fn len(&self) -> Result<usize, ManagerGone> {
-        call(&self.connection, (), DictRequest::Len)
-    }
-
-    /// `len(d) == 0`.
-    pub fn is_empty(&self) -> Result<bool, ManagerGone> {
-        self.len().map(|n| n == 0)
-    }
-
-    /// `list(d.keys())`: a copy of the keys, in no particular order (the
-    /// server's dict is a `HashMap`; Python's keeps insertion order).
-    pub fn keys(&self) -> Result<Vec<K>, ManagerGone> {
-        call(&self.connection, (), DictRequest::Keys)
-    }
-}
-
-impl<K: Send, V: Send> Clone for DictProxy<K, V> {
-    fn clone(&self) -> Self {
-        DictProxy {
-            connection: self.connection.clone(),
-        }
-    }
-}
-
-impl<K: Send, V: Send> fmt::Debug for DictProxy<K, V> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("DictProxy")
-    }
-}
-
-/// A proxy for a manager's list (`manager.list()`): each method is one
-/// request to the server and one answer. `Err(ManagerGone)` once the
-/// manager has shut down or its server has panicked; a failed `append`
-/// hands its value back in it.
-pub struct ListProxy<V: Send> {
-    connection: Connection<ListRequest<V>>,
-}
-
-impl<V: Send> ListProxy<V> {
-    /// `l.append(v)`. `Err`, with `v` inside, if the server is gone.
-    pub fn append(&self, v: V) -> Result<(), ManagerGone<V>> {
-        call(&self.connection, v, ListRequest::Append)
-    }
-
-    /// `l[i]`, as `Option` where Python raises `IndexError`.
-    pub fn get(&self, i: usize) -> Result<Option<V>, ManagerGone> {
-        call(&self.connection, i, ListRequest::Get).map_err(ManagerGone::without_item)
-    }
-
-    /// `len(l)`.
-    pub fn len(&self) -> Result<usize, ManagerGone> {
-        call(&self.connection, (), ListRequest::Len)
-    }
-
-    /// `len(l) == 0`.
-    pub fn is_empty(&self) -> Result<bool, ManagerGone> {
-        self.len().map(|n| n == 0)
-    }
-
-    /// `list(l)`: a copy of the whole list.
-    pub fn to_vec(&self) -> Result<Vec<V>, ManagerGone> {
-        call(&self.connection, (), ListRequest::ToVec)
-    }
-}
-
-impl<V: Send> Clone for ListProxy<V> {
-    fn clone(&self) -> Self {
-        ListProxy {
-            connection: self.connection.clone(),
-        }
-    }
-}
-
-impl<V: Send> fmt::Debug for ListProxy<V> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ListProxy")
-    }
-}
