@@ -4,7 +4,7 @@
 //! Two workers, `a` and `bb`, each append three names to the manager's list
 //! and set one score in its dict, through their own clones of the proxies.
 //! Then the main thread reads both back and shuts the manager down, and a
-//! last `append` is refused with `ManagerGone`.
+//! last `append` is refused with `ManagerGone`, which hands its item back.
 //!
 //! The workers' items are picked out by name and the scores sorted, so the
 //! output is the same on every run, whatever order the appends landed in.
@@ -70,9 +70,13 @@ fn main() {
 
     // ANCHOR: after_shutdown
     // The proxies outlive the manager, as in Python; their calls do not.
+    // A failed append hands its item back.
     match items.append("late".to_string()) {
         Ok(()) => println!("after shutdown: the append landed?!"),
-        Err(gone) => println!("after shutdown: Err({gone:?}): {gone}"),
+        Err(gone) => {
+            println!("after shutdown: {gone}");
+            println!("handed back: {:?}", gone.into_inner());
+        }
     }
     // ANCHOR_END: after_shutdown
 }

@@ -171,43 +171,110 @@ impl fmt::Display for TaskDoneError {
 
 impl std::error::Error for TaskDoneError {}
 
-/// A send whose message could not be delivered because the other end of
-/// the pipe is gone (Python's `BrokenPipeError`). The message is handed
-/// back: `err.0`, or [`into_inner`](SendError::into_inner).
+/// A send whose message could not be delivered: the other end of the pipe
+/// is gone (Python's `BrokenPipeError`), or, between processes, the
+/// message could not be written as a frame. The message is handed back:
+/// `err.0`, or [`into_inner`](SendError::into_inner); why it was refused
+/// is [`cause`](SendError::cause).
 ///
 /// ```
-/// use syncbook::pipe_oneway;
+/// use syncbook::{SendCause, pipe_oneway};
 ///
 /// let (reader, writer) = pipe_oneway();
 /// drop(reader);
 /// let err = writer.send(7).unwrap_err();
+/// assert_eq!(err.cause(), &SendCause::Closed);
 /// assert_eq!(err.to_string(), "send on a pipe whose other end is closed; the message is handed back");
 /// assert_eq!(err.into_inner(), 7);
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct SendError<T>(pub T);
+#[derive(Clone, PartialEq, Eq)]
+pub struct SendError<T>(pub T, pub(crate) SendCause);
+
+/// Why a [`SendError`] refused its message.
+///
+/// ```
+/// use syncbook::SendCause;
+///
+/// let cause = SendCause::TooLarge { len: 70_000_000 };
+/// assert_eq!(
+///     cause.to_string(),
+///     "the message encodes to 70000000 bytes, more than a frame may hold (67108864)"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SendCause {
+    /// The other end is gone: closed, dropped, or (between processes) its
+    /// process closed the pipe or exited.
+    Closed,
+    /// Between processes: the message encodes to `len` bytes, more than a
+    /// frame may hold ([`MAX_FRAME_LEN`](crate::pipe::process::MAX_FRAME_LEN)).
+    /// Nothing was written; the connection still works.
+    TooLarge {
+        /// The bytes the message encodes to.
+        len: usize,
+    },
+    /// Between processes: the message's `Serialize` failed, with this
+    /// error. Nothing was written; the connection still works.
+    Encode(String),
+}
 
 impl<T> SendError<T> {
     /// The message that was not sent.
     pub fn into_inner(self) -> T {
         self.0
     }
+
+    /// Why it was not sent.
+    pub fn cause(&self) -> &SendCause {
+        &self.1
+    }
 }
 
-// Not derived: unwrappable whatever `T` is, as std's `SendError<T>`.
+// Not derived: unwrappable whatever `T` is, as std's `SendError<T>`, and the
+// message is not printed.
 impl<T> fmt::Debug for SendError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SendError(..)")
+        f.debug_tuple("SendError")
+            .field(&format_args!(".."))
+            .field(&self.1)
+            .finish()
     }
 }
 
 impl<T> fmt::Display for SendError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("send on a pipe whose other end is closed; the message is handed back")
+        match &self.1 {
+            SendCause::Closed => f.write_str("send on a pipe whose other end is closed"),
+            SendCause::TooLarge { len } => write!(
+                f,
+                "send of a message too large for a frame: it encodes to {len} bytes, \
+                 more than a frame may hold ({})",
+                crate::pipe::process::MAX_FRAME_LEN
+            ),
+            SendCause::Encode(why) => {
+                write!(f, "send of a message that does not encode: {why}")
+            }
+        }?;
+        f.write_str("; the message is handed back")
     }
 }
 
 impl<T> std::error::Error for SendError<T> {}
+
+impl fmt::Display for SendCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SendCause::Closed => f.write_str("the other end of the pipe is closed"),
+            SendCause::TooLarge { len } => write!(
+                f,
+                "the message encodes to {len} bytes, more than a frame may hold ({})",
+                crate::pipe::process::MAX_FRAME_LEN
+            ),
+            SendCause::Encode(why) => write!(f, "the message does not encode: {why}"),
+        }
+    }
+}
 
 /// Why `recv` has no message to return: the end of file (Python's
 /// `EOFError`), or, between processes, a stream that broke off or does

@@ -25,6 +25,7 @@
 
 pub mod barrier;
 mod buffers;
+mod channel;
 pub mod condition;
 mod error;
 mod guard;
@@ -52,7 +53,8 @@ pub mod check;
 pub use barrier::Barrier;
 pub use condition::{CondVar, Condition, ConditionGuard, Event};
 pub use error::{
-    BrokenBarrierError, Empty, Full, IndexError, RecvError, ReleaseError, SendError, TaskDoneError,
+    BrokenBarrierError, Empty, Full, IndexError, RecvError, ReleaseError, SendCause, SendError,
+    TaskDoneError,
 };
 pub use guard::Guard;
 pub use lock::{Lock, LockGuard};

@@ -1,29 +1,33 @@
 //! `Queue`: Python's `queue.Queue`, built the way CPython builds it: one
 //! lock around a double-ended queue, and three conditions on that one lock.
 //!
-//! Here the lock and the data are the crate's [`Value`] and the conditions
-//! are three [`CondVar`]s, the waiting half of the crate's `Condition`:
+//! The lock, the items and two of the conditions are the crate's channel
+//! core (`src/channel/`): a [`Value`](crate::Value) around the items, and
+//! two [`CondVar`]s on it:
 //!
 //! - `not_empty`: `get` waits on it while there is nothing to get; `put`
 //!   notifies one waiter.
 //! - `not_full`: `put` waits on it while a bounded queue is full; `get`
 //!   notifies one waiter.
+//!
+//! The third is the queue's own, on the same lock:
+//!
 //! - `all_tasks_done`: `join` waits on it while tasks are unfinished;
 //!   `task_done` notifies every waiter when the count reaches zero.
 //!
 //! State, all under the lock: the items (never more than `maxsize`), and
-//! the count of unfinished tasks (raised by each `put`, lowered by each
-//! `task_done`, never below zero, so never smaller than the number of items
-//! still queued).
+//! the count of unfinished tasks (kept beside the items, raised by each
+//! `put` as its item goes in, lowered by each `task_done`, never below
+//! zero, so never smaller than the number of items still queued). A queue
+//! is never closed.
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
+use crate::channel::{Channel, Names, RecvFail, SendFail};
 use crate::condition::CondVar;
 use crate::error::{Empty, Full, TaskDoneError};
 use crate::park::Deadline;
 use crate::trace;
-use crate::value::{Value, ValueGuard};
 
 // ANCHOR: struct
 /// A first-in-first-out queue for many producers and many consumers, with
@@ -53,25 +57,26 @@ use crate::value::{Value, ValueGuard};
 /// ```
 #[derive(Debug)]
 pub struct Queue<T> {
-    state: Value<State<T>>,
-    not_empty: CondVar,
-    not_full: CondVar,
+    /// The items, `not_empty` and `not_full`, and the count of unfinished
+    /// tasks beside the items, under the channel's lock.
+    channel: Channel<T, Tasks>,
     all_tasks_done: CondVar,
-    /// `None` for an unbounded queue.
-    maxsize: Option<usize>,
 }
 
 #[derive(Debug)]
-struct State<T> {
-    items: VecDeque<T>,
-    unfinished_tasks: usize,
-    /// Threads inside `get` that found the queue empty (waiting, or woken
-    /// and not yet back): `put` notifies `not_empty` only if there are any.
-    getters: usize,
-    /// The same for `put` on a full queue, and `not_full`.
-    putters: usize,
+struct Tasks {
+    unfinished: usize,
 }
 // ANCHOR_END: struct
+
+static NAMES: Names = Names {
+    readable: "not_empty",
+    writable: "not_full",
+    sent: "puts; items:",
+    received: "gets; items:",
+    closed: "closes",
+    received_end: "gets nothing: closed",
+};
 
 impl<T: Send> Default for Queue<T> {
     fn default() -> Self {
@@ -101,16 +106,8 @@ impl<T: Send> Queue<T> {
 
     fn with_maxsize(maxsize: Option<usize>) -> Self {
         Queue {
-            state: Value::new(State {
-                items: VecDeque::new(),
-                unfinished_tasks: 0,
-                getters: 0,
-                putters: 0,
-            }),
-            not_empty: CondVar::named("not_empty"),
-            not_full: CondVar::named("not_full"),
+            channel: Channel::new(maxsize, Tasks { unfinished: 0 }, &NAMES),
             all_tasks_done: CondVar::named("all_tasks_done"),
-            maxsize,
         }
     }
 
@@ -130,37 +127,13 @@ impl<T: Send> Queue<T> {
     /// `q.put_nowait(item)`: as `put`, but fails at once, handing the item
     /// back, if the queue is full.
     pub fn put_nowait(&self, item: T) -> Result<(), Full<T>> {
-        let mut state = self.state.get_lock();
-        if self.is_full(&state) {
-            return Err(Full(item));
-        }
-        self.push(&mut state, item);
-        Ok(())
+        let put = self.channel.try_send(item, count_a_task);
+        put.map_err(handed_back)
     }
 
     fn put_until(&self, item: T, deadline: Option<&Deadline>) -> Result<(), Full<T>> {
-        let mut state = self.state.get_lock();
-        if self.is_full(&state) && !state.spin_until(|s| !self.is_full(s)) {
-            state.putters += 1;
-            let room = self
-                .not_full
-                .wait_for_deadline(&mut state, |s| !self.is_full(s), deadline);
-            state.putters -= 1;
-            if !room {
-                return Err(Full(item));
-            }
-        }
-        self.push(&mut state, item);
-        Ok(())
-    }
-
-    fn push(&self, state: &mut ValueGuard<'_, State<T>>, item: T) {
-        state.items.push_back(item);
-        state.unfinished_tasks += 1;
-        trace::step("puts; items:", state.items.len());
-        if state.getters > 0 {
-            self.not_empty.notify(1);
-        }
+        let put = self.channel.send(item, deadline, count_a_task);
+        put.map_err(handed_back)
     }
     // ANCHOR_END: put
 
@@ -180,28 +153,12 @@ impl<T: Send> Queue<T> {
 
     /// `q.get_nowait()`: as `get`, but fails at once if the queue is empty.
     pub fn get_nowait(&self) -> Result<T, Empty> {
-        let mut state = self.state.get_lock();
-        self.pop(&mut state).ok_or(Empty)
+        self.channel.try_recv().map_err(|_: RecvFail| Empty)
     }
 
     fn get_until(&self, deadline: Option<&Deadline>) -> Result<T, Empty> {
-        let mut state = self.state.get_lock();
-        if state.items.is_empty() && !state.spin_until(|s| !s.items.is_empty()) {
-            state.getters += 1;
-            self.not_empty
-                .wait_for_deadline(&mut state, |s| !s.items.is_empty(), deadline);
-            state.getters -= 1;
-        }
-        self.pop(&mut state).ok_or(Empty)
-    }
-
-    fn pop(&self, state: &mut ValueGuard<'_, State<T>>) -> Option<T> {
-        let item = state.items.pop_front()?;
-        trace::step("gets; items:", state.items.len());
-        if state.putters > 0 {
-            self.not_full.notify(1);
-        }
-        Some(item)
+        // A queue is never closed: the only failure is "still empty".
+        self.channel.recv(deadline).map_err(|_: RecvFail| Empty)
     }
     // ANCHOR_END: get
 
@@ -212,13 +169,14 @@ impl<T: Send> Queue<T> {
     /// Fails, changing nothing, if no task is unfinished: more calls than
     /// items were put (Python's `ValueError`).
     pub fn task_done(&self) -> Result<(), TaskDoneError> {
-        let mut state = self.state.get_lock();
-        if state.unfinished_tasks == 0 {
+        let mut state = self.channel.lock();
+        let tasks = &mut state.extra;
+        if tasks.unfinished == 0 {
             return Err(TaskDoneError);
         }
-        state.unfinished_tasks -= 1;
-        trace::step("task done; unfinished:", state.unfinished_tasks);
-        if state.unfinished_tasks == 0 {
+        tasks.unfinished -= 1;
+        trace::step("task done; unfinished:", tasks.unfinished);
+        if tasks.unfinished == 0 {
             self.all_tasks_done.notify_all();
         }
         Ok(())
@@ -228,16 +186,16 @@ impl<T: Send> Queue<T> {
     /// a `task_done`; returns at once if none is unfinished. May be called
     /// again, and by many threads at once.
     pub fn join(&self) {
-        let mut state = self.state.get_lock();
+        let mut state = self.channel.lock();
         self.all_tasks_done
-            .wait_for(&mut state, |s| s.unfinished_tasks == 0);
+            .wait_for(&mut state, |s| s.extra.unfinished == 0);
     }
     // ANCHOR_END: task_done
 
     /// `q.qsize()`: how many items are queued now (already out of date when
     /// it returns, if other threads use the queue).
     pub fn qsize(&self) -> usize {
-        self.state.get_lock().items.len()
+        self.channel.lock().len()
     }
 
     /// `q.empty()`: whether no item is queued now.
@@ -248,25 +206,32 @@ impl<T: Send> Queue<T> {
     /// `q.full()`: whether a bounded queue holds `maxsize` items now
     /// (never, for an unbounded one).
     pub fn full(&self) -> bool {
-        self.is_full(&self.state.get_lock())
+        self.channel.is_full(&self.channel.lock())
     }
 
     /// How many tasks have been put but not yet marked done (Python's
     /// `q.unfinished_tasks`).
     pub fn unfinished_tasks(&self) -> usize {
-        self.state.get_lock().unfinished_tasks
+        self.channel.lock().extra.unfinished
     }
-}
 
-impl<T> Queue<T> {
     /// `q.maxsize`: the bound, or `None` for an unbounded queue (Python
     /// says 0).
     pub fn maxsize(&self) -> Option<usize> {
-        self.maxsize
+        self.channel.capacity()
     }
+}
 
-    fn is_full(&self, state: &State<T>) -> bool {
-        self.maxsize.is_some_and(|max| state.items.len() >= max)
+/// Each put raises the count of unfinished tasks as its item goes in,
+/// under the lock: a `join` never sees the item without its task.
+fn count_a_task(tasks: &mut Tasks) {
+    tasks.unfinished += 1;
+}
+
+/// A queue is never closed: a failed put is a full queue, item and all.
+fn handed_back<T>(fail: SendFail<T>) -> Full<T> {
+    match fail {
+        SendFail::Full(item) | SendFail::Closed(item) => Full(item),
     }
 }
 

@@ -7,7 +7,7 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
-use syncbook::{RecvError, pipe, pipe_oneway};
+use syncbook::{RecvError, SendCause, pipe, pipe_oneway};
 
 // ANCHOR: facts
 #[test]
@@ -81,6 +81,7 @@ fn a_send_to_a_closed_end_hands_the_message_back() {
     b.close();
     let err = a.send(vec![1, 2, 3]).unwrap_err();
     assert_eq!(err.0, [1, 2, 3], "nothing is lost");
+    assert_eq!(err.cause(), &SendCause::Closed);
     assert_eq!(
         err.to_string(),
         "send on a pipe whose other end is closed; the message is handed back"

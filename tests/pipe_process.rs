@@ -18,8 +18,10 @@ use serde::{Deserialize, Serialize};
 #[path = "common/example.rs"]
 mod example;
 
-use syncbook::pipe::process::{MAX_FRAME_LEN, connect, read_frame, spawn_child, write_frame};
-use syncbook::{Connection, RecvError};
+use syncbook::pipe::process::{
+    MAX_FRAME_LEN, READ_AHEAD, connect, read_frame, spawn_child, write_frame,
+};
+use syncbook::{Connection, RecvError, SendCause};
 
 /// Long enough for a loaded machine; a bug fails the test after this
 /// instead of hanging it.
@@ -370,6 +372,142 @@ fn threads_sending_at_once_never_mix_their_frames() {
     assert_eq!(answer(&b), Err(RecvError::Eof));
 }
 
+/// A note that serde can write, unless it is a secret: `Serialize` fails
+/// for `Secret`, as it may for any type (a map with non-string keys in
+/// JSON, say).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+enum Note {
+    Short(String),
+    Secret,
+}
+
+impl Serialize for Note {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Note::Short(text) => s.serialize_newtype_variant("Note", 0, "Short", text),
+            Note::Secret => Err(serde::ser::Error::custom("a secret is never written")),
+        }
+    }
+}
+
+/// Two connections over OS pipes, one each way, within this process.
+fn connected<T>() -> (Connection<T>, Connection<T>)
+where
+    T: Serialize + serde::de::DeserializeOwned + Send + 'static,
+{
+    let (a_reads, b_writes) = io::pipe().unwrap();
+    let (b_reads, a_writes) = io::pipe().unwrap();
+    (connect(a_reads, a_writes), connect(b_reads, b_writes))
+}
+
+#[test]
+fn a_message_that_does_not_encode_is_handed_back_and_says_so() {
+    let (a, b) = connected::<Note>();
+    let err = a.send(Note::Secret).unwrap_err();
+    // postcard keeps no custom message: its own error's text is the cause.
+    assert_eq!(
+        err.to_string(),
+        "send of a message that does not encode: Serde Serialization Error; \
+         the message is handed back"
+    );
+    assert_eq!(
+        err.cause(),
+        &SendCause::Encode("Serde Serialization Error".to_string())
+    );
+    assert_eq!(err.into_inner(), Note::Secret);
+    // Nothing was written: the connection still works.
+    a.send(Note::Short("hi".to_string())).unwrap();
+    assert_eq!(answer(&b), Ok(Note::Short("hi".to_string())));
+}
+
+#[test]
+fn a_message_too_large_for_a_frame_is_handed_back_and_says_so() {
+    let (a, b) = connected::<Note>();
+    let huge = Note::Short("x".repeat(MAX_FRAME_LEN));
+    let err = a.send(huge.clone()).unwrap_err();
+    // 1 byte of variant, 4 of the string's varint length, then the string
+    let len = MAX_FRAME_LEN + 5;
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "send of a message too large for a frame: it encodes to {len} bytes, \
+             more than a frame may hold ({MAX_FRAME_LEN}); the message is handed back"
+        )
+    );
+    assert_eq!(err.cause(), &SendCause::TooLarge { len });
+    assert!(err.0 == huge, "handed back whole");
+    a.send(Note::Short("small".to_string())).unwrap();
+    assert_eq!(answer(&b), Ok(Note::Short("small".to_string())));
+}
+
+/// A thread that writes `n` frames of about a KiB each to `writes`, in
+/// order, counting them; it returns the first write error, if any.
+fn flood(mut writes: io::PipeWriter, n: u32) -> thread::JoinHandle<io::Result<()>> {
+    thread::spawn(move || {
+        let text = "x".repeat(1000);
+        for i in 0..n {
+            write_frame(&mut writes, &(i, text.clone()))?;
+        }
+        Ok(())
+    })
+}
+
+// ANCHOR: read_ahead
+/// The reader thread reads ahead of `recv` by at most `READ_AHEAD`
+/// messages; after that it stops reading, the OS pipe fills, and the
+/// writer waits, as a Python writer waits on a full pipe.
+#[test]
+fn a_writer_far_ahead_of_the_receiver_waits_instead_of_filling_memory() {
+    const SENT: u32 = 1_000; // about 1 MB: far more than the pipe and the buffer hold
+    let (reads, writes) = io::pipe().unwrap();
+    let conn = connect::<Message>(reads, io::sink());
+    let writer = flood(writes, SENT);
+    let start = Instant::now();
+    while conn.pending() < READ_AHEAD && !writer.is_finished() {
+        assert!(conn.pending() <= READ_AHEAD, "{} buffered", conn.pending());
+        assert!(start.elapsed() < TIMEOUT, "the buffer never filled");
+        thread::sleep(Duration::from_millis(1));
+    }
+    for _ in 0..50 {
+        assert!(conn.pending() <= READ_AHEAD, "{} buffered", conn.pending());
+        thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(conn.pending(), READ_AHEAD, "full, and no further");
+    assert!(
+        !writer.is_finished(),
+        "the writer waits on the full OS pipe"
+    );
+    for i in 0..SENT {
+        let (n, _) = answer(&conn).unwrap();
+        assert_eq!(n, i, "every message, in order");
+        assert!(conn.pending() <= READ_AHEAD);
+    }
+    writer.join().unwrap().unwrap();
+    assert_eq!(answer(&conn), Err(RecvError::Eof));
+}
+// ANCHOR_END: read_ahead
+
+#[test]
+fn dropping_a_connection_whose_buffer_is_full_ends_its_reader_thread() {
+    let (reads, writes) = io::pipe().unwrap();
+    let conn = connect::<Message>(reads, io::sink());
+    let writer = flood(writes, 1_000);
+    let start = Instant::now();
+    while conn.pending() < READ_AHEAD {
+        assert!(start.elapsed() < TIMEOUT, "the buffer never filled");
+        thread::sleep(Duration::from_millis(1));
+    }
+    drop(conn);
+    // The reader thread, woken, ends and closes the reading end of the OS
+    // pipe: the writer's next write fails instead of waiting for ever.
+    let (done, ended) = std::sync::mpsc::channel();
+    thread::spawn(move || done.send(writer.join().unwrap()).unwrap());
+    let result = ended
+        .recv_timeout(TIMEOUT)
+        .expect("the reader thread kept the OS pipe open");
+    assert_eq!(result.unwrap_err().kind(), io::ErrorKind::BrokenPipe);
+}
+
 // ---- a real child process: examples/pipe_child.rs ----
 
 /// The child program, `examples/pipe_child.rs`, built if need be.
@@ -467,6 +605,7 @@ fn sending_to_a_child_that_has_exited_hands_the_message_back() {
     let (i, back) = refused.expect("1000 sends to an exited child all succeeded");
     assert_eq!(back, format!("message {i}"));
     let again = conn.send("later".to_string()).unwrap_err();
+    assert_eq!(again.cause(), &SendCause::Closed);
     assert_eq!(again.into_inner(), "later", "and every send after");
 }
 

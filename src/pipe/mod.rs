@@ -1,82 +1,55 @@
 //! `Pipe`: Python's `multiprocessing.Pipe`, between threads of one process
 //! (this module) and between two processes ([`process`]).
 //!
-//! One direction of a pipe is a `Channel`: the crate's [`Value`] around
-//! the queued messages and two flags, and one [`CondVar`] that a receiver
-//! waits on. State, all under the lock: the messages, oldest first; whether
-//! the sending side is gone (and why: `closed`, set once, never cleared);
-//! whether the receiving side is gone. Transitions: a send adds a message
-//! (refused once the receiver is gone); a receive takes the oldest; the
-//! sender's close sets `closed`; the receiver's close empties the queue.
-//! Any change a receiver could be waiting for notifies every waiter.
+//! One direction of a pipe is the crate's channel core (`src/channel/`):
+//! the queued messages and a `closed` flag under one lock, and a condition,
+//! `readable`, that a receiver waits on. Beside them, under the same lock,
+//! the reason the stream ended. States: *open* (a send adds a message; a
+//! receive takes the oldest, waiting while there is none) → *closed*, once,
+//! for good, by either side: by the sender (dropped, or closed with a
+//! reason), after which the receiver gets the messages left and then the
+//! end of file; or by the receiver (dropped), after which sends fail and
+//! hand their message back, and the messages left are dropped.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::condition::CondVar;
-use crate::error::{RecvError, SendError};
+use crate::channel::{Channel, Names, RecvFail, SendFail, State};
+use crate::error::{RecvError, SendCause, SendError};
 use crate::park::Deadline;
-use crate::trace;
-use crate::value::{Value, ValueGuard};
+use crate::value::ValueGuard;
 
 pub mod process;
 
 // ANCHOR: channel
 /// One direction of a pipe: messages from the [`Sender`] to the
-/// [`Receiver`].
-#[derive(Debug)]
-struct Channel<T: Send> {
-    state: Value<State<T>>,
-    /// A receiver waits on it while there is no message and no end of file.
-    readable: CondVar,
-}
-
-#[derive(Debug)]
-struct State<T> {
-    messages: VecDeque<T>,
-    /// `Some` once the sending side is gone: why the stream ended.
-    closed: Option<RecvError>,
-    receiver_gone: bool,
-}
+/// [`Receiver`], and, beside them, why the stream ended (`Some` once the
+/// sender has closed it).
+type Stream<T> = Channel<T, Option<RecvError>>;
 // ANCHOR_END: channel
 
-impl<T: Send> Channel<T> {
-    fn new() -> Self {
-        Channel {
-            state: Value::new(State {
-                messages: VecDeque::new(),
-                closed: None,
-                receiver_gone: false,
-            }),
-            readable: CondVar::named("readable"),
-        }
-    }
-
-    /// Ends the stream, once: later calls keep the first reason.
-    fn close_sending(&self, reason: RecvError) {
-        let mut state = self.state.get_lock();
-        if state.closed.is_none() {
-            state.closed = Some(reason);
-            trace::step("closes", "");
-            self.readable.notify_all();
-        }
-    }
-}
+static NAMES: Names = Names {
+    readable: "readable",
+    writable: "writable",
+    sent: "sends; queued:",
+    received: "receives; queued:",
+    closed: "closes",
+    received_end: "receives end of file",
+};
 
 /// The sending end of a one-way pipe (the second of
 /// [`pipe_oneway`]'s pair, as in Python). Dropping it, or
 /// [`close`](Sender::close), is the end of file for the receiver.
 #[derive(Debug)]
 pub struct Sender<T: Send> {
-    channel: Arc<Channel<T>>,
+    channel: Arc<Stream<T>>,
 }
 
 /// The receiving end of a one-way pipe (the first of [`pipe_oneway`]'s
 /// pair, as in Python).
 #[derive(Debug)]
 pub struct Receiver<T: Send> {
-    channel: Arc<Channel<T>>,
+    channel: Arc<Stream<T>>,
 }
 
 /// `multiprocessing.Pipe(duplex=False)`: a one-way pipe, `(reader,
@@ -96,7 +69,16 @@ pub struct Receiver<T: Send> {
 /// assert!(reader.recv().unwrap_err().is_eof()); // no hang
 /// ```
 pub fn pipe_oneway<T: Send>() -> (Receiver<T>, Sender<T>) {
-    let channel = Arc::new(Channel::new());
+    pipe_with_capacity(None)
+}
+
+/// A one-way pipe whose `send` waits while `capacity` messages are queued.
+pub(crate) fn pipe_bounded<T: Send>(capacity: usize) -> (Receiver<T>, Sender<T>) {
+    pipe_with_capacity(Some(capacity))
+}
+
+fn pipe_with_capacity<T: Send>(capacity: Option<usize>) -> (Receiver<T>, Sender<T>) {
+    let channel = Arc::new(Channel::new(capacity, None, &NAMES));
     (
         Receiver {
             channel: channel.clone(),
@@ -107,17 +89,15 @@ pub fn pipe_oneway<T: Send>() -> (Receiver<T>, Sender<T>) {
 
 impl<T: Send> Sender<T> {
     // ANCHOR: send
-    /// `conn.send(x)`: queues `x` for the other end; never waits. `Err`,
-    /// with `x` inside, if the other end is gone.
+    /// `conn.send(x)`: queues `x` for the other end; never waits (between
+    /// threads a pipe has no bound). `Err`, with `x` inside, if the other
+    /// end is gone.
     pub fn send(&self, item: T) -> Result<(), SendError<T>> {
-        let mut state = self.channel.state.get_lock();
-        if state.receiver_gone {
-            return Err(SendError(item));
-        }
-        state.messages.push_back(item);
-        trace::step("sends; queued:", state.messages.len());
-        self.channel.readable.notify_all();
-        Ok(())
+        self.channel
+            .send(item, None, |_| {})
+            .map_err(|fail| match fail {
+                SendFail::Closed(item) | SendFail::Full(item) => SendError(item, SendCause::Closed),
+            })
     }
     // ANCHOR_END: send
 
@@ -129,7 +109,7 @@ impl<T: Send> Sender<T> {
     /// (a stream from another process that broke off or did not decode):
     /// the receiver gets every message sent before, then `Err(reason)`.
     pub(crate) fn close_with(self, reason: RecvError) {
-        self.channel.close_sending(reason);
+        self.channel.close(|why| *why = Some(reason));
     }
 }
 
@@ -138,7 +118,8 @@ impl<T: Send> Drop for Sender<T> {
         if crate::sync::abandoning_model_execution() {
             return;
         }
-        self.channel.close_sending(RecvError::Eof);
+        // Keeps the first reason, if `close_with` gave one.
+        self.channel.close(|why| *why = Some(RecvError::Eof));
     }
 }
 
@@ -153,36 +134,20 @@ impl<T: Send> Receiver<T> {
     }
 
     fn recv_until(&self, deadline: Option<&Deadline>) -> Option<Result<T, RecvError>> {
-        let mut state = self.channel.state.get_lock();
-        if !state.ready() && !state.spin_until(State::ready) {
-            self.channel
-                .readable
-                .wait_for_deadline(&mut state, |s| s.ready(), deadline);
+        let mut state = self.channel.lock();
+        self.channel.wait_readable(&mut state, deadline);
+        match self.channel.pop(&mut state) {
+            Ok(message) => Some(Ok(message)), // pending messages first
+            Err(RecvFail::Closed) => Some(Err(why_closed(&state))),
+            Err(RecvFail::Empty) => None, // the deadline passed
         }
-        Self::take(&mut state)
-    }
-
-    /// Pending messages first; the end of file only when there are none.
-    fn take(state: &mut ValueGuard<'_, State<T>>) -> Option<Result<T, RecvError>> {
-        if let Some(message) = state.messages.pop_front() {
-            trace::step("receives; queued:", state.messages.len());
-            return Some(Ok(message));
-        }
-        let reason = state.closed.clone()?;
-        trace::step("receives end of file", "");
-        Some(Err(reason))
     }
     // ANCHOR_END: recv
 
     /// `conn.poll(timeout)`: whether `recv` would return at once, with a
     /// message or with the end of file, waiting up to `timeout` for it.
     pub fn poll(&self, timeout: Duration) -> bool {
-        let mut state = self.channel.state.get_lock();
-        self.channel.readable.wait_for_deadline(
-            &mut state,
-            |s| s.ready(),
-            Some(&Deadline::after(timeout)),
-        )
+        self.channel.watch(Some(&Deadline::after(timeout)))
     }
 
     /// As `recv`, but gives up after `timeout` (`None`). Not in Python's
@@ -195,12 +160,20 @@ impl<T: Send> Receiver<T> {
     /// message back; messages still queued are dropped. The same as
     /// dropping it.
     pub fn close(self) {}
+
+    /// Messages that have arrived and wait for `recv`.
+    fn pending(&self) -> usize {
+        self.channel.lock().len()
+    }
 }
 
-impl<T> State<T> {
-    fn ready(&self) -> bool {
-        !self.messages.is_empty() || self.closed.is_some()
-    }
+/// Why a closed stream ended: set by the sender as it closed. (Only the
+/// sender's close leaves a receiver to ask.)
+fn why_closed<T>(state: &ValueGuard<'_, State<T, Option<RecvError>>>) -> RecvError {
+    state
+        .extra
+        .clone()
+        .expect("a receiver sees only the sender's close, which gives a reason")
 }
 
 impl<T: Send> Drop for Receiver<T> {
@@ -208,11 +181,7 @@ impl<T: Send> Drop for Receiver<T> {
         if crate::sync::abandoning_model_execution() {
             return;
         }
-        let dropped = {
-            let mut state = self.channel.state.get_lock();
-            state.receiver_gone = true;
-            std::mem::take(&mut state.messages)
-        };
+        let dropped = self.channel.close_and_drain();
         drop(dropped); // outside the lock: a message's own drop may do anything
     }
 }
@@ -295,6 +264,12 @@ impl<T: Send> Connection<T> {
     /// `conn.close()`: the same as dropping it.
     pub fn close(self) {}
 
+    /// How many messages have arrived and wait for `recv` (for tests).
+    #[doc(hidden)]
+    pub fn pending(&self) -> usize {
+        self.inbox.pending()
+    }
+
     /// A connection to another process: it receives from `inbox` (fed by
     /// a thread reading the other process's frames) and sends through
     /// `writer`.
@@ -308,7 +283,7 @@ impl<T: Send> Connection<T> {
 
 /// The naive receive: looks at "closed" before "empty".
 pub mod naive {
-    use super::{Receiver, RecvError};
+    use super::{Receiver, RecvError, why_closed};
     use crate::trace;
 
     // ANCHOR: naive
@@ -318,15 +293,13 @@ pub mod naive {
     /// received.
     pub fn recv_closed_first<T: Send>(receiver: &Receiver<T>) -> Result<T, RecvError> {
         let channel = &receiver.channel;
-        let mut state = channel.state.get_lock();
-        channel.readable.wait_for(&mut state, |s| s.ready());
-        if let Some(reason) = state.closed.clone() {
-            trace::step("sees closed; messages left:", state.messages.len());
-            return Err(reason); // "closed: nothing more to read", it thinks
+        let mut state = channel.lock();
+        channel.wait_readable(&mut state, None);
+        if state.is_closed() {
+            trace::step("sees closed; messages left:", state.len());
+            return Err(why_closed(&state)); // "closed: nothing more to read", it thinks
         }
-        let message = state.messages.pop_front().expect("ready and not closed");
-        trace::step("receives; queued:", state.messages.len());
-        Ok(message)
+        Ok(channel.pop(&mut state).expect("readable and not closed"))
     }
     // ANCHOR_END: naive
 }

@@ -28,10 +28,14 @@
 //!   cannot mix their bytes. If the write fails, the other process has
 //!   closed its end or exited (Rust ignores `SIGPIPE`, so this is the
 //!   "broken pipe" error, Python's `BrokenPipeError`): `send` hands the
-//!   message back in [`SendError`], and so does every later send.
+//!   message back in [`SendError`], and so does every later send
+//!   ([`SendCause::Closed`]). A message that does not encode, or encodes to
+//!   more than [`MAX_FRAME_LEN`] bytes, is handed back too, saying so
+//!   ([`SendCause::Encode`], [`SendCause::TooLarge`]); nothing is written,
+//!   and the connection still works.
 //! - **Receiving** is done by a thread of its own, `syncbook-pipe-reader`,
 //!   that reads frame after frame and sends each message down an in-process
-//!   [`pipe_oneway`] whose receiving end the `Connection` holds. The thread
+//!   pipe whose receiving end the `Connection` holds. The thread
 //!   turns the byte stream into the crate's channel, so everything the
 //!   channel promises holds here too: `recv` gives every message that
 //!   arrived, in order, and only then the end of the stream, once and for
@@ -41,13 +45,25 @@
 //!   [`RecvError::Truncated`]; a frame that does not decode is
 //!   [`RecvError::Corrupt`] (the thread stops there: after a bad frame,
 //!   nothing later can be trusted); a failed read is [`RecvError::Io`].
+//! - **Reading ahead is bounded**: the in-process pipe holds at most
+//!   [`READ_AHEAD`] messages. When it is full, the thread waits for `recv`
+//!   to take one before it reads the next frame; meanwhile the OS pipe
+//!   fills, and the other process's writes wait, as a Python writer waits
+//!   on a full pipe. Without the bound, a fast writer and a slow receiver
+//!   would grow this process's memory without limit. The bound counts
+//!   messages, not bytes: the channel counts items, and what a decoded
+//!   message takes in memory is not its frame's size (a `Vec<String>`
+//!   takes more). Each message is at most [`MAX_FRAME_LEN`] bytes on the
+//!   wire, so the thread holds at most `READ_AHEAD` frames' worth, plus
+//!   what the OS pipe and the thread's 8 KiB read buffer hold.
 //!
 //! States of the writing side: *open*, then *broken* after the first failed
 //! write (the stream is dropped: a half-written frame is never followed by
-//! another); never open again. The reader thread: *reading*, until the
-//! stream ends or fails (it closes the channel with the reason), or until
-//! the `Connection` is gone (its next message has nowhere to go): then it
-//! ends, and drops its reading half.
+//! another); never open again. The reader thread: *reading*, or *waiting*
+//! while [`READ_AHEAD`] messages are buffered, until the stream ends or
+//! fails (it closes the channel with the reason), or until the `Connection`
+//! is gone (its next message has nowhere to go, and a waiting send is woken
+//! to fail): then it ends, and drops its reading half.
 //!
 //! [`spawn_child`] and [`connect_to_parent`] connect a parent and a child
 //! over the child's standard input and output.
@@ -64,8 +80,8 @@ use std::process::{Child, Command, Stdio};
 #[cfg(not(feature = "loom"))]
 use serde::{Serialize, de::DeserializeOwned};
 
-use super::{Connection, Sender, pipe_oneway};
-use crate::error::{RecvError, SendError};
+use super::{Connection, Sender, pipe_bounded, pipe_oneway};
+use crate::error::{RecvError, SendCause, SendError};
 use crate::value::Value;
 
 /// The largest payload a frame may announce: 64 MiB. A longer frame is
@@ -73,13 +89,18 @@ use crate::value::Value;
 /// and a longer message is refused by [`write_frame`].
 pub const MAX_FRAME_LEN: usize = 64 * 1024 * 1024;
 
+/// How many messages the reader thread reads ahead of `recv`, at most:
+/// then it waits for `recv` to take one, and the other process's writes
+/// wait on the full OS pipe (see the module's documentation).
+pub const READ_AHEAD: usize = 64;
+
 /// Bytes in a frame's length prefix.
 const PREFIX_LEN: usize = 4;
 
 /// Encodes a message into a whole frame, prefix included. A plain `fn`
 /// pointer, not a serde bound, so that [`Connection<T>`] stays usable for
 /// messages that cannot be serialized (between threads).
-type Encode<T> = fn(&T) -> Result<Vec<u8>, String>;
+type Encode<T> = fn(&T) -> Result<Vec<u8>, SendCause>;
 
 /// Decodes a frame's payload into a message.
 type Decode<T> = fn(&[u8]) -> Result<T, RecvError>;
@@ -107,7 +128,8 @@ type Decode<T> = fn(&[u8]) -> Result<T, RecvError>;
 /// ```
 #[cfg(not(feature = "loom"))]
 pub fn write_frame<T: Serialize>(w: &mut impl Write, item: &T) -> io::Result<()> {
-    let frame = encode_frame(item).map_err(|why| io::Error::new(ErrorKind::InvalidInput, why))?;
+    let frame = encode_frame(item)
+        .map_err(|why| io::Error::new(ErrorKind::InvalidInput, why.to_string()))?;
     w.write_all(&frame)
 }
 
@@ -167,18 +189,14 @@ fn decode<T: DeserializeOwned>(payload: &[u8]) -> Result<T, RecvError> {
 
 /// `item`'s whole frame: the length prefix, then the postcard payload.
 #[cfg(not(feature = "loom"))]
-fn encode_frame<T: Serialize>(item: &T) -> Result<Vec<u8>, String> {
+fn encode_frame<T: Serialize>(item: &T) -> Result<Vec<u8>, SendCause> {
     let mut frame = postcard::to_extend(item, vec![0; PREFIX_LEN])
-        .map_err(|why| format!("the message does not encode: {why}"))?;
+        .map_err(|why| SendCause::Encode(why.to_string()))?;
     let len = frame.len() - PREFIX_LEN;
     let prefix = u32::try_from(len)
         .ok()
         .filter(|_| len <= MAX_FRAME_LEN)
-        .ok_or_else(|| {
-            format!(
-                "the message encodes to {len} bytes, more than a frame may hold ({MAX_FRAME_LEN})"
-            )
-        })?;
+        .ok_or(SendCause::TooLarge { len })?;
     frame[..PREFIX_LEN].copy_from_slice(&prefix.to_le_bytes());
     Ok(frame)
 }
@@ -255,19 +273,22 @@ pub(crate) struct FrameWriter<T> {
 }
 
 impl<T> FrameWriter<T> {
-    /// Encodes, writes and flushes one frame; `Err`, with `item` inside, if
-    /// it does not encode or the other process is gone.
+    /// Encodes, writes and flushes one frame; `Err`, with `item` inside and
+    /// the cause, if it does not encode, is too large for a frame (then
+    /// nothing is written, and the stream stays open), or the other process
+    /// is gone.
     pub(crate) fn send(&self, item: T) -> Result<(), SendError<T>> {
-        let Ok(frame) = (self.encode)(&item) else {
-            return Err(SendError(item));
+        let frame = match (self.encode)(&item) {
+            Ok(frame) => frame,
+            Err(cause) => return Err(SendError(item, cause)),
         };
         let mut stream = self.stream.get_lock();
         let Some(w) = stream.as_mut() else {
-            return Err(SendError(item)); // broken before
+            return Err(SendError(item, SendCause::Closed)); // broken before
         };
         if w.write_all(&frame).and_then(|()| w.flush()).is_err() {
             *stream = None; // closes our end; no later frame follows a half one
-            return Err(SendError(item));
+            return Err(SendError(item, SendCause::Closed));
         }
         Ok(())
     }
@@ -341,7 +362,7 @@ fn connect_with<T: Send + 'static>(
         stream: Value::new(Some(writer)),
         encode,
     };
-    let (inbox, sender) = pipe_oneway();
+    let (inbox, sender) = pipe_bounded(READ_AHEAD);
     let mut reader = BufReader::new(reader);
     // An OS thread even when the rest of the crate uses loom's: it blocks
     // in the OS's `read`, which no model can see.
