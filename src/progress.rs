@@ -17,6 +17,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 /// The bar's look: what it is, the bar, done/total, rate, time left.
 const TEMPLATE: &str = "{msg} {wide_bar} {pos}/{len} [{elapsed} elapsed, {rate}, {eta} left]";
+/// The same without an end: what it is, done so far, rate.
+const TEMPLATE_NO_END: &str = "{msg} {spinner} {pos} [{elapsed} elapsed, {rate}]";
 
 /// A bar of `len` steps, labelled `label`, on standard error if it is a
 /// terminal; otherwise hidden (it counts, but draws nothing).
@@ -27,14 +29,25 @@ const TEMPLATE: &str = "{msg} {wide_bar} {pos}/{len} [{elapsed} elapsed, {rate},
 /// assert_eq!(bar.position(), 3);
 /// ```
 pub fn bar(label: &str, len: usize) -> ProgressBar {
+    bar_of(label, Some(len))
+}
+
+/// As [`bar`], of `len` steps, or, if `None`, of an unknown number (no end,
+/// no time left).
+fn bar_of(label: &str, len: Option<usize>) -> ProgressBar {
     let target = if std::io::stderr().is_terminal() {
         ProgressDrawTarget::stderr()
     } else {
         ProgressDrawTarget::hidden()
     };
-    let bar = ProgressBar::with_draw_target(Some(len as u64), target);
+    let bar = ProgressBar::with_draw_target(len.map(|n| n as u64), target);
+    let template = if len.is_some() {
+        TEMPLATE
+    } else {
+        TEMPLATE_NO_END
+    };
     bar.set_style(
-        ProgressStyle::with_template(TEMPLATE)
+        ProgressStyle::with_template(template)
             .expect("the template is valid")
             .with_key("rate", |state: &ProgressState, w: &mut dyn fmt::Write| {
                 let _ = write!(w, "{:.0}/s", state.per_sec());
@@ -45,11 +58,14 @@ pub fn bar(label: &str, len: usize) -> ProgressBar {
     bar
 }
 
-/// Adds [`progress`](ProgressExt::progress) to every iterator that knows
-/// its length, such as [`Pool::imap`](crate::Pool::imap)'s.
-pub trait ProgressExt: ExactSizeIterator + Sized {
+/// Adds [`progress`](ProgressExt::progress) to every iterator, such as
+/// [`Pool::imap`](crate::Pool::imap)'s.
+pub trait ProgressExt: Iterator + Sized {
     /// `tqdm(iterator, desc=label)`: the same items, while a bar counts
-    /// them.
+    /// them. As tqdm's, the bar knows where it ends when the iterator
+    /// knows its length (its `size_hint` is exact, as an `imap`'s over a
+    /// range or a `Vec`); otherwise it counts, with the rate, and shows no
+    /// end and no time left.
     ///
     /// ```
     /// use syncbook::progress::ProgressExt;
@@ -59,14 +75,22 @@ pub trait ProgressExt: ExactSizeIterator + Sized {
     /// let total: u64 = squares.by_ref().map(Result::unwrap).sum();
     /// assert_eq!(total, 328_350);
     /// assert_eq!(squares.bar().position(), 100);
+    /// assert_eq!(squares.bar().length(), Some(100));
+    ///
+    /// let endless = pool.imap(|x: u64| x * x, 0..).progress("squares");
+    /// assert_eq!(endless.bar().length(), None);
     /// ```
     fn progress(self, label: &str) -> Progress<Self> {
-        let bar = bar(label, self.len());
+        let len = match self.size_hint() {
+            (low, Some(high)) if low == high => Some(low),
+            _ => None,
+        };
+        let bar = bar_of(label, len);
         Progress { items: self, bar }
     }
 }
 
-impl<I: ExactSizeIterator> ProgressExt for I {}
+impl<I: Iterator> ProgressExt for I {}
 
 /// The iterator [`ProgressExt::progress`] returns.
 #[derive(Debug)]

@@ -440,6 +440,223 @@ fn the_default_pool_has_one_worker_per_core() {
 }
 // ANCHOR_END: facts
 
+// ---------------------------------------------------------------------------
+// imap is lazy: an endless input, and what is read ahead of the results
+
+/// How long a test that could hang may run before it fails instead.
+const WATCHDOG: Duration = Duration::from_secs(10);
+
+/// Runs `body` on a thread of its own; fails if it has not finished within
+/// `WATCHDOG` (it hangs), or with its own panic.
+fn watchdog<T: Send + 'static>(what: &str, body: impl FnOnce() -> T + Send + 'static) -> T {
+    let (done, finished) = mpsc::channel();
+    let runner = thread::spawn(move || done.send(body()).unwrap());
+    match finished.recv_timeout(WATCHDOG) {
+        Ok(value) => value,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{what}: still running after {WATCHDOG:?}"),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            std::panic::resume_unwind(runner.join().unwrap_err())
+        }
+    }
+}
+
+// ANCHOR: lazy_imap
+/// An endless input, 0, 1, 2, ..., and how many items have been read from
+/// it. Reading more than `cap` panics: a test of an `imap` that reads the
+/// whole input first fails there, instead of eating all the memory.
+fn endless(cap: usize) -> (impl Iterator<Item = u64>, Arc<AtomicUsize>) {
+    let read = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&read);
+    let items = (0u64..).inspect(move |_| {
+        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        assert!(n <= cap, "{n} items read from an endless input");
+    });
+    (items, read)
+}
+
+/// How many items `imap` may hold of its input, on a pool of `workers`.
+fn in_flight(workers: usize, chunksize: usize) -> usize {
+    Pool::CHUNKS_IN_FLIGHT_PER_WORKER * workers * chunksize
+}
+
+#[test]
+fn imap_of_an_endless_input_returns_at_once_and_yields_the_first_results() {
+    let got = watchdog("imap(f, 0..).take(10)", || {
+        let pool = Pool::new(2);
+        let (input, _) = endless(100_000);
+        pool.imap(|x: u64| x * x, input)
+            .take(10)
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(got, (0..10u64).map(|x| Ok(x * x)).collect::<Vec<_>>());
+}
+
+#[test]
+fn imap_reads_no_more_than_its_chunks_in_flight_ahead_of_what_it_yielded() {
+    watchdog("imap with a counted input", || {
+        let pool = Pool::new(2);
+        for chunksize in [1, 3] {
+            let bound = in_flight(2, chunksize);
+            let (input, read) = endless(100_000);
+            let mut results = pool.imap_with_chunksize(|x: u64| x + 1, input, chunksize);
+            assert_eq!(
+                read.load(Ordering::SeqCst),
+                bound,
+                "the first chunks are queued at once, no more"
+            );
+            for yielded in 1..=100 {
+                assert_eq!(results.next(), Some(Ok(yielded as u64)));
+                let ahead = read.load(Ordering::SeqCst) - yielded;
+                assert!(
+                    ahead <= bound,
+                    "chunksize {chunksize}: {ahead} items read ahead"
+                );
+            }
+        }
+    });
+}
+
+// ANCHOR_END: lazy_imap
+
+#[test]
+fn imap_unordered_of_an_endless_input_reads_no_more_ahead_either() {
+    watchdog("imap_unordered with a counted input", || {
+        let pool = Pool::new(2);
+        for chunksize in [1, 3] {
+            let bound = in_flight(2, chunksize);
+            let (input, read) = endless(100_000);
+            let mut results = pool.imap_unordered_with_chunksize(|x: u64| x * x, input, chunksize);
+            let mut seen = std::collections::BTreeSet::new();
+            for yielded in 1..=100 {
+                let square = results.next().unwrap().unwrap();
+                let root = square.isqrt();
+                assert_eq!(root * root, square);
+                assert!(seen.insert(root), "{root} came twice");
+                let ahead = read.load(Ordering::SeqCst) - yielded;
+                assert!(
+                    ahead <= bound,
+                    "chunksize {chunksize}: {ahead} items read ahead"
+                );
+            }
+        }
+        let (input, _) = endless(100_000);
+        assert_eq!(pool.imap_unordered(|x: u64| x, input).take(10).count(), 10);
+    });
+}
+
+#[test]
+fn a_lazy_imap_still_gives_each_panic_as_an_err_in_its_place() {
+    let (ordered, unordered) = watchdog("imap with panicking tasks", || {
+        let pool = Pool::new(2);
+        let f = |x: u64| if x % 3 == 1 { panic!("{x} failed") } else { x };
+        let (input, _) = endless(100_000);
+        let ordered: Vec<_> = pool.imap(f, input).take(6).collect();
+        let (input, _) = endless(100_000);
+        let unordered: Vec<_> = pool.imap_unordered(f, input).take(30).collect();
+        (ordered, unordered)
+    });
+    let failed = |x: u64| Err(TaskError::Panicked(format!("{x} failed")));
+    assert_eq!(ordered, [Ok(0), failed(1), Ok(2), Ok(3), failed(4), Ok(5)]);
+    for result in unordered {
+        match result {
+            Ok(x) => assert_ne!(x % 3, 1),
+            Err(TaskError::Panicked(message)) => {
+                let x: u64 = message.strip_suffix(" failed").unwrap().parse().unwrap();
+                assert_eq!(x % 3, 1, "{message}");
+            }
+            Err(other) => panic!("{other}"),
+        }
+    }
+}
+
+#[test]
+fn close_terminate_or_drop_while_an_imap_is_alive_ends_its_items_without_a_hang() {
+    use TaskError::{Closed, Terminated};
+    let (closed, terminated, dropped) = watchdog("imap across close or terminate", || {
+        // close: the chunks queued before it run; those fed after are refused.
+        let closed = {
+            let pool = Pool::new(1);
+            let (open, gate) = gate();
+            let (input, _) = endless(100_000);
+            let results = pool.imap(
+                move |x: u64| {
+                    if x == 0 {
+                        wait_at(&gate);
+                    }
+                    x
+                },
+                input,
+            );
+            pool.close();
+            open.send(()).unwrap();
+            let closed: Vec<_> = results.take(8).collect();
+            pool.join().unwrap();
+            closed
+        };
+
+        // terminate: the running task finishes, the queued ones are dropped.
+        let terminated = {
+            let pool = Pool::new(1);
+            let (open, gate) = gate();
+            let started = Arc::new(AtomicUsize::new(0));
+            let s = Arc::clone(&started);
+            let (input, _) = endless(100_000);
+            let results = pool.imap(
+                move |x: u64| {
+                    if x == 0 {
+                        s.fetch_add(1, Ordering::SeqCst);
+                        wait_at(&gate);
+                    }
+                    x
+                },
+                input,
+            );
+            eventually("the one worker runs item 0", || {
+                started.load(Ordering::SeqCst) == 1
+            });
+            pool.terminate();
+            open.send(()).unwrap();
+            results.take(8).collect::<Vec<_>>()
+        };
+
+        // The iterator outlives its pool: what it feeds later is refused.
+        let results = {
+            let pool = Pool::new(1);
+            let (input, _) = endless(100_000);
+            pool.imap(|x: u64| x, input)
+        };
+        let dropped: Vec<_> = results.skip(in_flight(1, 1)).take(3).collect();
+        (closed, terminated, dropped)
+    });
+    assert_eq!(
+        closed,
+        [
+            Ok(0),
+            Ok(1),
+            Ok(2),
+            Ok(3),
+            Err(Closed),
+            Err(Closed),
+            Err(Closed),
+            Err(Closed)
+        ]
+    );
+    assert_eq!(
+        terminated,
+        [
+            Ok(0),
+            Err(Terminated),
+            Err(Terminated),
+            Err(Terminated),
+            Err(Closed),
+            Err(Closed),
+            Err(Closed),
+            Err(Closed)
+        ]
+    );
+    assert_eq!(dropped, [Err(Closed), Err(Closed), Err(Closed)]);
+}
+
 // ANCHOR: callbacks
 #[test]
 fn callbacks_run_once_per_task_one_at_a_time_on_the_result_handler() {
@@ -547,6 +764,12 @@ fn map_progress_is_map_with_a_bar_that_counts_every_item() {
     assert_eq!(items.bar().position(), 50);
     assert_eq!(items.bar().length(), Some(50));
     assert!(items.bar().is_finished());
+
+    // An input of unknown length (here, endless): a bar with no end.
+    let mut endless = pool.imap(|x: u64| x, 0..).progress("counting on");
+    assert_eq!(endless.bar().length(), None);
+    assert_eq!(endless.by_ref().take(20).count(), 20);
+    assert_eq!(endless.bar().position(), 20);
 }
 
 #[test]
@@ -623,8 +846,10 @@ fn pools_results_and_iterators_can_cross_threads() {
     fn send<T: Send>() {}
     send_sync::<Pool>();
     send::<syncbook::AsyncResult<Vec<String>>>();
-    send::<syncbook::IMapIterator<String>>();
-    send::<syncbook::IMapUnorderedIterator<String>>();
+    // An imap iterator holds its input: it can cross when its input can.
+    type Input = std::vec::IntoIter<u8>;
+    send::<syncbook::IMapIterator<String, Input>>();
+    send::<syncbook::IMapUnorderedIterator<String, Input>>();
     fn error<E: std::error::Error + Clone + PartialEq + Send + Sync + 'static>() {}
     error::<TaskError>();
     error::<PoolStateError>();
@@ -700,8 +925,8 @@ fn runs(counters: &[LoomAtomicUsize; 3]) -> [usize; 3] {
 
 // ANCHOR: model_pool
 /// Two workers, three tasks through `map`: each task runs exactly once and
-/// the results come back in input order. Bounded to one preemption: 1,554
-/// executions, under a second; a bound of 2 explores 246,811 in about 26 s.
+/// the results come back in input order. Bounded to one preemption: 2,090
+/// executions, under a second; a bound of 2 explores 545,207 in about 40 s.
 #[test]
 fn model_map_runs_every_task_exactly_once_in_order() {
     let found = outcomes(&bounded(1), || {
