@@ -128,8 +128,6 @@ impl<T: Send> OneShot<T> {
     }
 
     /// Whether the slot is filled or gone (or taken); never waits.
-    // For the pool's `AsyncResult::ready`, as `peek` is for `successful`.
-    #[allow(dead_code)]
     pub(crate) fn is_ready(&self) -> bool {
         self.slot.state.get_lock().is_ready()
     }
@@ -163,8 +161,6 @@ impl<T: Send> OneShot<T> {
 
     /// Looks at the outcome without taking it: `f(None)` while pending (or
     /// once taken), else `f(Some(Ok(&value)))` or `f(Some(Err(Gone)))`.
-    // The pool's `AsyncResult::successful` is what this is for.
-    #[allow(dead_code)]
     pub(crate) fn peek<R>(&self, f: impl FnOnce(Option<Result<&T, Gone>>) -> R) -> R {
         let state = self.slot.state.get_lock();
         f(match &state.outcome {
