@@ -5,7 +5,7 @@
 //! States: *free* (the lock is unlocked; nobody may touch the data) and
 //! *held* (one `ValueGuard` exists; only through it is the data reached).
 //! `get_lock` goes free → held; dropping the guard goes back. A condition's
-//! wait lets go for a while and takes the lock back ([`Guard::unlocked`]).
+//! wait lets go for a while and takes the lock back (`Guard::unlocked`).
 
 use std::ops::{Deref, DerefMut};
 
