@@ -195,7 +195,7 @@ pub struct SendError<T>(pub T, pub(crate) SendCause);
 /// ```
 /// use syncbook::SendCause;
 ///
-/// let cause = SendCause::TooLarge { len: 70_000_000 };
+/// let cause = SendCause::TooLarge { len: 70_000_000, max: syncbook::pipe::process::MAX_FRAME_LEN };
 /// assert_eq!(
 ///     cause.to_string(),
 ///     "the message encodes to 70000000 bytes, more than a frame may hold (67108864)"
@@ -208,11 +208,14 @@ pub enum SendCause {
     /// process closed the pipe or exited.
     Closed,
     /// Between processes: the message encodes to `len` bytes, more than a
-    /// frame may hold ([`MAX_FRAME_LEN`](crate::pipe::process::MAX_FRAME_LEN)).
-    /// Nothing was written; the connection still works.
+    /// frame may hold (`max`, the pipe's
+    /// [`MAX_FRAME_LEN`](crate::pipe::process::MAX_FRAME_LEN)). Nothing was
+    /// written; the connection still works.
     TooLarge {
         /// The bytes the message encodes to.
         len: usize,
+        /// The most a frame may hold.
+        max: usize,
     },
     /// Between processes: the message's `Serialize` failed, with this
     /// error. Nothing was written; the connection still works.
@@ -246,11 +249,10 @@ impl<T> fmt::Display for SendError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.1 {
             SendCause::Closed => f.write_str("send on a pipe whose other end is closed"),
-            SendCause::TooLarge { len } => write!(
+            SendCause::TooLarge { len, max } => write!(
                 f,
                 "send of a message too large for a frame: it encodes to {len} bytes, \
-                 more than a frame may hold ({})",
-                crate::pipe::process::MAX_FRAME_LEN
+                 more than a frame may hold ({max})"
             ),
             SendCause::Encode(why) => {
                 write!(f, "send of a message that does not encode: {why}")
@@ -266,10 +268,9 @@ impl fmt::Display for SendCause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SendCause::Closed => f.write_str("the other end of the pipe is closed"),
-            SendCause::TooLarge { len } => write!(
+            SendCause::TooLarge { len, max } => write!(
                 f,
-                "the message encodes to {len} bytes, more than a frame may hold ({})",
-                crate::pipe::process::MAX_FRAME_LEN
+                "the message encodes to {len} bytes, more than a frame may hold ({max})"
             ),
             SendCause::Encode(why) => write!(f, "the message does not encode: {why}"),
         }

@@ -434,7 +434,13 @@ fn a_message_too_large_for_a_frame_is_handed_back_and_says_so() {
              more than a frame may hold ({MAX_FRAME_LEN}); the message is handed back"
         )
     );
-    assert_eq!(err.cause(), &SendCause::TooLarge { len });
+    assert_eq!(
+        err.cause(),
+        &SendCause::TooLarge {
+            len,
+            max: MAX_FRAME_LEN
+        }
+    );
     assert!(err.0 == huge, "handed back whole");
     a.send(Note::Short("small".to_string())).unwrap();
     assert_eq!(answer(&b), Ok(Note::Short("small".to_string())));

@@ -149,10 +149,13 @@ impl ParkingWord {
         if limit == 1 && n == 1 {
             return self.give_the_one();
         }
-        // A first guess, as in `try_take`: the count sits `n` below the
-        // limit, nobody waiting (a held lock, a bounded semaphore getting
-        // back what was taken).
-        let mut state = limit.saturating_sub(n) * ONE;
+        // A first guess, as in `try_take`: nobody waiting, and the count
+        // `n` below the limit (a bounded semaphore getting back what was
+        // taken), or at zero if there is no limit (the last permit back).
+        let mut state = match limit {
+            Self::MAX_PERMITS => 0,
+            _ => (limit - n.min(limit)) * ONE,
+        };
         loop {
             let permits = state / ONE;
             if n > Self::MAX_PERMITS - permits {

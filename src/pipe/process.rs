@@ -196,7 +196,10 @@ fn encode_frame<T: Serialize>(item: &T) -> Result<Vec<u8>, SendCause> {
     let prefix = u32::try_from(len)
         .ok()
         .filter(|_| len <= MAX_FRAME_LEN)
-        .ok_or(SendCause::TooLarge { len })?;
+        .ok_or(SendCause::TooLarge {
+            len,
+            max: MAX_FRAME_LEN,
+        })?;
     frame[..PREFIX_LEN].copy_from_slice(&prefix.to_le_bytes());
     Ok(frame)
 }
