@@ -925,7 +925,7 @@ fn runs(counters: &[LoomAtomicUsize; 3]) -> [usize; 3] {
 
 // ANCHOR: model_pool
 /// Two workers, three tasks through `map`: each task runs exactly once and
-/// the results come back in input order. Bounded to one preemption: 2,090
+/// the results come back in input order. Bounded to one preemption: 2,058
 /// executions, under a second; a bound of 2 explores 545,207 in about 40 s.
 #[test]
 fn model_map_runs_every_task_exactly_once_in_order() {

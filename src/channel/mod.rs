@@ -1,7 +1,8 @@
 //! The channel core: one queue of items with a closed flag, an optional
 //! capacity, and room for its user's own state under the same lock. The
-//! [`Queue`](crate::Queue) and both directions of a [pipe](crate::pipe)
-//! are built on it; [`oneshot`] is its one-item cousin, for single results.
+//! [`Queue`](crate::Queue), both directions of a [pipe](crate::pipe) and
+//! the [pool](crate::Pool)'s batches of results are built on it;
+//! [`oneshot`] is its one-item cousin, for single results.
 //!
 //! State, all under one lock (the crate's [`Value`]): the items, oldest
 //! first (never more than the capacity); `closed`, set once, never cleared;
@@ -13,7 +14,9 @@
 //!   once closed);
 //! - *receive*: an item → one fewer (waits while empty and open; once
 //!   closed and empty, "closed", every time);
-//! - *close*: open → closed; wakes every sleeper, so none waits for ever.
+//! - *close*: open → closed; wakes every sleeper, so none waits for ever;
+//! - *push with*: the user's step on `extra`, which may add items too (an
+//!   open channel without capacity: the pool's batch of results).
 //!
 //! Two conditions on the one lock: `readable` (receivers and watchers wait
 //! on it for "an item, or closed") and `writable` (senders wait on it for
@@ -73,6 +76,16 @@ pub(crate) struct State<T, X> {
     pub(crate) extra: X,
 }
 // ANCHOR_END: channel
+
+/// The back of a channel's items, lent to [`Channel::push_with`]'s change.
+pub(crate) struct Back<'a, T>(&'a mut VecDeque<T>);
+
+impl<T> Back<'_, T> {
+    /// Adds `item` after those queued (and those added before it).
+    pub(crate) fn push(&mut self, item: T) {
+        self.0.push_back(item);
+    }
+}
 
 /// Why a send did not add its item; the item is handed back.
 #[derive(Debug)]
@@ -195,14 +208,46 @@ impl<T: Send, X: Send> Channel<T, X> {
         state.items.push_back(item);
         on_push(&mut state.extra);
         trace::step(self.names.sent, state.items.len());
+        self.wake_readable(state, 1);
+        Ok(())
+    }
+
+    /// After `added` new items: wakes the sleepers on `readable` that they
+    /// may serve, if there are any.
+    fn wake_readable(&self, state: &State<T, X>, added: usize) {
         if state.watchers > 0 {
             self.readable.notify_all(); // a watcher does not take: wake all
         } else if state.receivers > 0 {
-            self.readable.notify(1);
+            self.readable.notify(added);
         }
-        Ok(())
     }
     // ANCHOR_END: send
+
+    /// Runs `change` on the user's state under the lock, lending it `back`
+    /// to add items at the back (any number, none included); if it added
+    /// some, wakes receivers as `send` does, once for them all. Returns
+    /// what `change` returns. So a user keeps in its own state the items
+    /// not yet for the receivers (out of order, say) and moves them over
+    /// when they are: a receiver wakes only for an item it can take.
+    ///
+    /// It never waits and is never refused: only for a channel without a
+    /// capacity, which is not closed while its user still adds this way.
+    pub(crate) fn push_with<R>(&self, change: impl FnOnce(&mut X, &mut Back<'_, T>) -> R) -> R {
+        let mut state = self.state.get_lock();
+        let state = &mut *state;
+        debug_assert!(
+            self.capacity.is_none() && !state.closed,
+            "push_with: only on an open channel without a capacity"
+        );
+        let before = state.items.len();
+        let result = change(&mut state.extra, &mut Back(&mut state.items));
+        let added = state.items.len() - before;
+        if added > 0 {
+            trace::step(self.names.sent, state.items.len());
+            self.wake_readable(state, added);
+        }
+        result
+    }
 
     // ANCHOR: recv
     /// Takes the oldest item, waiting while there is none and the channel

@@ -19,16 +19,16 @@
 //! for the next chunk's results. So however long the input, even endless,
 //! at most `limit` chunks of it (their items, then their results) are held
 //! at once, and an input that is never read to its end is never read far.
-//! The results come back through a [`Batch`]: in input order (`imap`,
-//! `map`) or in the order the chunks finish (`imap_unordered`).
+//! The results come back through a [`Batch`], a channel of the crate's
+//! core (`src/channel/`): in input order (`imap`, `map`) or in the order
+//! the chunks finish (`imap_unordered`).
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::{Pool, Shared, TaskError};
 use crate::buffers::Buffers;
-use crate::condition::CondVar;
-use crate::value::Value;
+use crate::channel::{Back, Channel, Names};
 
 impl Pool {
     /// How many chunks of its input an `imap`, `imap_unordered` or `map`
@@ -232,123 +232,119 @@ pub(super) trait Gather<C>: Send {
 }
 
 /// The results of one call's chunks: delivered by the jobs, taken by the
-/// consumer.
+/// consumer. A channel (`src/channel/`) whose items are the results ready
+/// for the consumer, in its order; for `Order::Input`, the results that
+/// came early wait beside them, under the same lock, until those before
+/// them are in. So the consumer wakes only for the results it waits for.
 struct Batch<C> {
-    state: Value<BatchState<C>>,
-    delivered: CondVar,
+    order: Order,
+    ready: Channel<C, Early<C>>,
 }
 
-struct BatchState<C> {
-    order: Order,
-    /// `Order::Input`: the results of chunk `first + i` in `slots[i]`, once
-    /// delivered; taken from the front.
+/// What waits beside the ready results, under the batch's lock.
+struct Early<C> {
+    /// `Order::Input`: the results of chunk `next + i` in `slots[i]`, once
+    /// delivered; chunk `next` is the first whose results are not in.
     slots: VecDeque<Option<C>>,
-    first: usize,
-    /// `Order::Finish`: results not yet taken, in the order delivered.
-    finished: VecDeque<C>,
-    /// Whether the consumer waits on `delivered`.
-    waiting: bool,
-    /// `map_async`'s gatherer, and how many chunks it has still to take.
+    next: usize,
+    /// `map_async`'s gatherer, and how many chunks it has still to take:
+    /// once it is here, it takes the ready results instead of the channel.
     gather: Option<(Box<dyn Gather<C>>, usize)>,
 }
 
-impl<C: Chunk> BatchState<C> {
-    /// Whether the next results in the consumer's order are in.
-    fn ready(&self) -> bool {
-        match self.order {
-            Order::Input => self.slots.front().is_some_and(Option::is_some),
-            Order::Finish => !self.finished.is_empty(),
+/// No capacity and never closed: no sender waits, and nothing ends.
+static NAMES: Names = Names {
+    readable: "results ready",
+    writable: "",
+    sent: "delivers; ready:",
+    received: "takes; ready:",
+    closed: "",
+    received_end: "",
+};
+
+impl<C: Chunk> Early<C> {
+    /// Chunk `index`'s results are in: hands them on, with those after
+    /// them that came early, once every chunk before them is in.
+    fn place(&mut self, index: usize, results: C, ready: &mut Back<'_, C>) {
+        let at = index - self.next;
+        if self.slots.len() <= at {
+            self.slots.resize_with(at + 1, || None);
+        }
+        self.slots[at] = Some(results);
+        while let Some(results) = self.slots.front_mut().and_then(Option::take) {
+            self.slots.pop_front();
+            self.next += 1;
+            self.hand_on(results, ready);
         }
     }
 
-    /// The next results in the consumer's order, if they are in.
-    fn next(&mut self) -> Option<C> {
-        match self.order {
-            Order::Input => {
-                self.slots.front()?.as_ref()?;
-                self.first += 1;
-                self.slots.pop_front().flatten()
+    /// Hands ready results on: to the gatherer, if there is one, else to
+    /// the consumer.
+    fn hand_on(&mut self, results: C, ready: &mut Back<'_, C>) {
+        match &mut self.gather {
+            Some((gather, left)) => {
+                gather.absorb(results);
+                *left -= 1;
             }
-            Order::Finish => self.finished.pop_front(),
+            None => ready.push(results),
         }
     }
 
-    /// The gatherer takes what is in, in order; returns it if it is done.
-    fn gather_what_is_in(&mut self) -> Option<Box<dyn Gather<C>>> {
-        while self.gather.as_ref()?.1 > 0 {
-            let next = self.next()?;
-            let (gather, left) = self.gather.as_mut()?;
-            gather.absorb(next);
-            *left -= 1;
+    /// The gatherer, once it has taken every chunk.
+    fn gather_if_done(&mut self) -> Option<Box<dyn Gather<C>>> {
+        match self.gather {
+            Some((_, 0)) => self.gather.take().map(|(gather, _)| gather),
+            _ => None,
         }
-        self.gather.take().map(|(gather, _)| gather)
     }
 }
 
 impl<C: Chunk> Batch<C> {
     fn new(order: Order) -> Self {
+        let early = Early {
+            slots: VecDeque::new(),
+            next: 0,
+            gather: None,
+        };
         Batch {
-            state: Value::new(BatchState {
-                order,
-                slots: VecDeque::new(),
-                first: 0,
-                finished: VecDeque::new(),
-                waiting: false,
-                gather: None,
-            }),
-            delivered: CondVar::new(),
+            order,
+            ready: Channel::new(None, early, &NAMES),
         }
     }
 
     /// Chunk `index` has finished with `results`.
     fn deliver(&self, index: usize, results: C) {
-        let done = {
-            let mut state = self.state.get_lock();
-            let state = &mut *state;
-            match state.order {
-                Order::Input => {
-                    let at = index - state.first;
-                    if state.slots.len() <= at {
-                        state.slots.resize_with(at + 1, || None);
-                    }
-                    state.slots[at] = Some(results);
-                }
-                Order::Finish => state.finished.push_back(results),
+        let done = self.ready.push_with(|early, ready| {
+            match self.order {
+                Order::Input => early.place(index, results, ready),
+                Order::Finish => early.hand_on(results, ready),
             }
-            // Woken only for the results it waits for, not for any.
-            if state.waiting && state.ready() {
-                self.delivered.notify_all();
-            }
-            state.gather_what_is_in()
-        };
+            early.gather_if_done()
+        });
         // Finished outside the batch's lock.
         if let Some(gather) = done {
             gather.finish();
         }
     }
 
-    /// Waits for the next results in the consumer's order, and takes them.
+    /// Waits for the next results in the consumer's order, and takes them
+    /// (after a brief spin, as every receive of the channel core).
     fn take(&self) -> C {
-        let mut state = self.state.get_lock();
-        loop {
-            // A brief spin first, with the lock let go (as the Queue does).
-            if let Some(results) = state.next() {
-                return results;
-            }
-            if !state.spin_until(BatchState::ready) {
-                state.waiting = true;
-                self.delivered.wait(&mut state);
-                state.waiting = false;
-            }
-        }
+        self.ready.recv(None).expect("a batch is never closed")
     }
 
-    /// From now on `gather` takes the chunks, `chunks` of them in all.
-    fn gather(&self, chunks: usize, gather: Box<dyn Gather<C>>) {
+    /// From now on `gather` takes the chunks, `chunks` of them in all: at
+    /// once those ready, then each as it becomes ready.
+    fn gather(&self, chunks: usize, mut gather: Box<dyn Gather<C>>) {
         let done = {
-            let mut state = self.state.get_lock();
-            state.gather = Some((gather, chunks));
-            state.gather_what_is_in()
+            let mut state = self.ready.lock();
+            let mut left = chunks;
+            while let Ok(results) = self.ready.pop(&mut state) {
+                gather.absorb(results);
+                left -= 1;
+            }
+            state.extra.gather = Some((gather, left));
+            state.extra.gather_if_done()
         };
         if let Some(gather) = done {
             gather.finish();
