@@ -10,20 +10,23 @@ use crate::park::{Deadline, ParkingWord};
 
 // ANCHOR: states
 // The lock is a parking word (a count of permits and a WAITERS bit) that
-// never holds more than one permit. Its states:
+// never holds more than one permit. Three states:
 //
 //   UNLOCKED   1 permit, WAITERS clear: nobody holds it or waits.
 //   LOCKED     0 permits, WAITERS clear: held; nobody is parked.
 //   CONTENDED  0 permits, WAITERS set: held; some thread may be parked.
 //
-//   UNLOCKED  --acquire (one compare-and-swap)-------------------> LOCKED
-//   LOCKED    --release (one compare-and-swap, wakes nobody)-----> UNLOCKED
-//   LOCKED    --a thread that must wait sets WAITERS, parks-----> CONTENDED
-//   CONTENDED --release: gives the permit back, wakes a waiter--> (1 permit,
-//               WAITERS set until the woken thread's queue is empty)
+//   UNLOCKED  --acquire (one compare-and-swap)-----------------> LOCKED
+//   LOCKED    --release (one swap)-------------------------------> UNLOCKED
+//   LOCKED    --a thread finds no permit: sets WAITERS, parks---> CONTENDED
+//   CONTENDED --release (one swap, then wakes one waiter)-------> UNLOCKED
+//   UNLOCKED  --the woken thread takes it: if others are still
+//               queued ------------------------------------------> CONTENDED
+//               else --------------------------------------------> LOCKED
 //
-// A release that finds the permit already there is an error: the lock was
-// not held.
+// (A permit with WAITERS set never happens here: a release clears the bit
+// as it puts the permit back.) A release that finds the permit already
+// there is an error: the lock was not held.
 // ANCHOR_END: states
 
 /// A mutual-exclusion lock, as Python's `threading.Lock`.
