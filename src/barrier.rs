@@ -1,5 +1,6 @@
 //! `Barrier`: Python's `threading.Barrier`, built on the crate's
-//! [`Condition`].
+//! [`Condition`]. Its phases (`Filling`, `Draining`, `Resetting`,
+//! `Broken`) and their transitions are drawn beside `Phase` below.
 
 use std::time::Duration;
 

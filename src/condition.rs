@@ -7,6 +7,13 @@
 //! [`CondVar`]: Python's `threading.Condition(lock)`, a condition on a lock
 //! it shares. A [`Condition`] is a `Value` with one `CondVar`; a
 //! [`Queue`](crate::Queue) is a `Value` with three.
+//!
+//! States of one waiting thread: *holding* the lock → *queued* (its ticket
+//! in the wait queue, taken while it still holds the lock; then it lets the
+//! lock go and sleeps) → *notified* (a notify took its ticket off) or
+//! *timed out* (it took its own ticket off) → *holding* again, once it has
+//! taken the lock back. An `Event` is a `Condition<bool>`: unset → set →
+//! unset, any number of times; a `set` wakes every thread waiting then.
 
 use std::time::Duration;
 

@@ -1,5 +1,10 @@
 //! `RLock`: Python's `threading.RLock`, a lock its owner may take again.
 //! Built on the crate's [`Lock`]: an owner and a count on top of it.
+//!
+//! States: *free* (owner 0, count 0, the inner lock unlocked) and *held n
+//! times by thread t* (owner t, count n ≥ 1, the inner lock locked).
+//! `acquire` by t: held n → n + 1; by another thread: waits for free, then
+//! held 1. `release` by t: held n → n − 1, and held 1 → free.
 
 use std::time::Duration;
 
