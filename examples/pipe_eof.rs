@@ -1,3 +1,4 @@
+// ANCHOR: whole
 //! The end of file on a pipe: Python's `examples/python/pipe_eof.py`, in
 //! Rust.
 //!
@@ -112,3 +113,4 @@ fn between_threads() {
     println!("  handed back: {:?}", err.into_inner());
 }
 // ANCHOR_END: between_threads
+// ANCHOR_END: whole

@@ -1,3 +1,4 @@
+# ANCHOR: whole
 """The end of file on a multiprocessing.Pipe, and the copy that hides it.
 
 A child process gets one end of a Pipe, sends two messages and exits. The
@@ -91,3 +92,4 @@ if __name__ == "__main__":  # a "spawn" child imports this file: not for it
     forgotten_copy()
     print("2. the parent closes it right after start()")
     closed_copy()
+# ANCHOR_END: whole

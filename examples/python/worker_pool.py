@@ -1,3 +1,4 @@
+# ANCHOR: whole
 """A pool of worker threads fed by a queue.Queue, with task_done() and join().
 
 1. Three workers square numbers from a queue; join() waits for every job.
@@ -94,3 +95,4 @@ print("join again: returns at once, unfinished tasks:", jobs.unfinished_tasks)
 queue.Queue().join()  # nothing ever put, no worker at all: returns at once
 print("join on a queue nothing was put on: returns at once")
 # ANCHOR_END: join_again
+# ANCHOR_END: whole
