@@ -39,7 +39,7 @@ use std::sync::{Arc, Mutex, Once};
 
 use loom::model::Builder;
 
-use crate::pool::panic_message;
+use crate::error::panic_message;
 use crate::trace::{self, Step};
 
 /// What [`outcomes`] found.

@@ -57,7 +57,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use crate::condition::CondVar;
-use crate::pool::panic_message;
+use crate::error::panic_message;
 use crate::queue::Queue;
 use crate::sync::thread;
 use crate::value::Value;
@@ -124,13 +124,16 @@ impl<K: Send, V: Send> Shared<K, V> {
         }
     }
 
-    /// Closes the gate, once: a later close keeps the first cause.
-    fn close(&self, cause: Cause) {
+    /// Closes the gate, once: a later close keeps the first cause. `last`
+    /// runs under the gate's lock, after the close, so nothing a proxy
+    /// sends can come after what it does.
+    fn close(&self, cause: Cause, last: impl FnOnce()) {
         let mut closed = self.closed.get_lock();
         if closed.is_none() {
             *closed = Some(cause);
             self.closing.notify_all();
         }
+        last();
     }
 
     /// Why a call went unanswered. If the server panicked, the call may
@@ -243,14 +246,9 @@ impl<K: Send, V: Send> Manager<K, V> {
         let Some(server) = self.server.take() else {
             return;
         };
-        {
-            let mut closed = self.shared.closed.get_lock();
-            if closed.is_none() {
-                *closed = Some(Cause::ShutDown);
-                self.shared.closing.notify_all();
-            }
-            self.shared.inbox.put(Message::Shutdown); // after every request
-        }
+        let inbox = &self.shared.inbox;
+        self.shared
+            .close(Cause::ShutDown, || inbox.put(Message::Shutdown)); // after every request
         // The server catches the panics of the user code it runs (`K`'s
         // `Hash`, `Eq` and `Clone`, `V`'s `Clone`): it ends normally.
         let _ = server.join();
@@ -291,7 +289,7 @@ impl<K: Send, V: Send> fmt::Debug for Manager<K, V> {
 /// waiting caller gets `ManagerGone` with the message, and later calls fail
 /// at once. Nobody waits for a server that is gone.
 fn close_after_panic<K: Send, V: Send>(shared: &Shared<K, V>, message: String) {
-    shared.close(Cause::Panicked(message));
+    shared.close(Cause::Panicked(message), || {});
     while shared.inbox.get_nowait().is_ok() {}
 }
 

@@ -7,7 +7,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use super::result::{AsyncResult, Promise, promise};
-use super::{CallbackJob, Job, Pool, TaskError, panic_message, run};
+use super::{CallbackJob, Job, Pool, TaskError, run};
+use crate::error::panic_message;
 
 /// What the result handler runs for a task submitted with callbacks.
 type Notify<R> = Box<dyn FnOnce(&Result<R, TaskError>) + Send>;

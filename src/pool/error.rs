@@ -1,7 +1,6 @@
 //! Why a pool's work gave no value ([`TaskError`]), why `join` was refused
 //! ([`PoolStateError`]), and the message of a caught panic.
 
-use std::any::Any;
 use std::fmt;
 
 /// Why a task gave no value: it panicked, or it never ran.
@@ -71,15 +70,3 @@ impl fmt::Display for PoolStateError {
 }
 
 impl std::error::Error for PoolStateError {}
-
-/// A panic's message, as Python would print the exception: the `&str` or
-/// `String` given to `panic!` (also used by the model kit's reports).
-pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "(a panic without a message)".to_string()
-    }
-}

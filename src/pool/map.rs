@@ -15,8 +15,9 @@ use std::sync::Arc;
 
 use super::chunks::{Chunks, Gather, Order, Run};
 use super::result::{AsyncResult, Promise, promise};
-use super::{Pool, TaskError, panic_message};
+use super::{Pool, TaskError};
 use crate::buffers::Buffers;
+use crate::error::panic_message;
 
 impl Pool {
     /// `pool.map(f, xs)`: runs `f` on every item, spread over the workers,

@@ -65,7 +65,7 @@ use crate::sync::{AtomicBool, Ordering, thread};
 use crate::trace;
 use crate::value::Value;
 
-pub(crate) use error::panic_message;
+use crate::error::panic_message;
 pub use error::{PoolStateError, TaskError};
 pub use imap::{IMapIterator, IMapUnorderedIterator};
 pub use result::AsyncResult;
