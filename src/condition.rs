@@ -10,14 +10,15 @@
 //!
 //! States of one waiting thread: *holding* the lock → *queued* (its ticket
 //! in the wait queue, taken while it still holds the lock; then it lets the
-//! lock go and sleeps) → *notified* (a notify took its ticket off) or
-//! *timed out* (it took its own ticket off) → *holding* again, once it has
-//! taken the lock back. An `Event` is a `Condition<bool>`: unset → set →
+//! lock go and sleeps) → *notified* (a notify took its ticket off: if the
+//! lock was held then, the notify moved it, still asleep, into the lock's
+//! own queue) or *timed out* (it took its own ticket off) → *holding*
+//! again, once it has taken the lock back. An `Event` is a `Condition<bool>`: unset → set →
 //! unset, any number of times; a `set` wakes every thread waiting then.
 
 use std::time::Duration;
 
-use crate::park::{Deadline, WaitQueue};
+use crate::park::{Deadline, ParkingWord, WaitQueue};
 use crate::trace;
 use crate::value::{Value, ValueGuard};
 
@@ -199,12 +200,13 @@ impl<T> Condition<T> {
 #[derive(Debug)]
 pub struct CondVar {
     waiters: WaitQueue,
-    /// The address of the `Value` whose guard the waiting threads came
-    /// with, written and read under the wait queue's lock: while threads
-    /// wait, a wait with another `Value`'s guard panics, as parking_lot's
-    /// `Condvar` does. A misuse check only, so a plain `std` atomic even in
-    /// the model build.
-    value: std::sync::atomic::AtomicUsize,
+    /// The address of the lock (its parking word) of the `Value` whose
+    /// guard the waiting threads came with, written and read under the wait
+    /// queue's lock. While threads wait, a wait with another `Value`'s
+    /// guard panics, as parking_lot's `Condvar` does, and a notify may move
+    /// the waiters into this lock's queue. Only ever read under the wait
+    /// queue's lock, so a plain `std` atomic even in the model build.
+    lock: std::sync::atomic::AtomicUsize,
     /// What the waiters wait for, for the book's step tables only.
     #[cfg_attr(not(feature = "loom"), allow(dead_code))]
     name: &'static str,
@@ -227,7 +229,7 @@ impl CondVar {
     pub(crate) fn named(name: &'static str) -> Self {
         CondVar {
             waiters: WaitQueue::new(),
-            value: std::sync::atomic::AtomicUsize::new(0),
+            lock: std::sync::atomic::AtomicUsize::new(0),
             name,
         }
     }
@@ -275,7 +277,8 @@ impl CondVar {
             );
         };
         self.step("waits@", "");
-        let notified = guard.unlocked(|| self.waiters.park(ticket, &signal, deadline));
+        let notified =
+            guard.unlocked_for_wait(&signal, || self.waiters.park(ticket, &signal, deadline));
         self.step(if notified { "wakes" } else { "times out" }, "");
         notified
     }
@@ -286,11 +289,11 @@ impl CondVar {
     /// the `Value`, and the others must come with the same one.
     fn waits_with<T>(&self, guard: &ValueGuard<'_, T>, queued: usize) -> bool {
         use std::sync::atomic::Ordering::Relaxed;
-        let address = std::ptr::from_ref(guard.value()).addr();
+        let address = std::ptr::from_ref(guard.lock_word()).expose_provenance();
         if queued == 0 {
-            self.value.store(address, Relaxed);
+            self.lock.store(address, Relaxed);
         }
-        self.value.load(Relaxed) == address
+        self.lock.load(Relaxed) == address
     }
 
     // ANCHOR: wait_for
@@ -340,8 +343,16 @@ impl CondVar {
     /// longest-waiting first. Python requires the lock to be held; here it
     /// is allowed without, but only a notify made under the lock is sure
     /// to come after the waiter's last look at the state.
+    ///
+    /// A woken thread's first act is to take the lock, so while the lock
+    /// is held (by the notifier, most often) the notify does not wake
+    /// them: it moves them into the lock's queue, still asleep, and the
+    /// release wakes them ("requeue").
     pub fn notify(&self, n: usize) {
-        let woken = self.waiters.wake(n);
+        let woken = self.waiters.wake_or_move(n, || {
+            let lock = self.waiters_lock();
+            (lock.queue(), || lock.mark_waiting_if_taken())
+        });
         self.step("notifies@; threads woken:", woken);
     }
 
@@ -350,6 +361,22 @@ impl CondVar {
         self.notify(usize::MAX);
     }
     // ANCHOR_END: notify
+
+    /// The lock the waiting threads came with. Called by `notify` only
+    /// under the wait queue's lock, with a waiter queued.
+    #[allow(unsafe_code)]
+    fn waiters_lock(&self) -> &ParkingWord {
+        let address = self.lock.load(std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: `address` is that of the parking word of the `Value`
+        // whose guard every queued waiter came with (`waits_with`). A
+        // waiter is queued, and it borrows that `Value` for as long as it
+        // is inside `wait`; it cannot leave `wait` before it has seen
+        // itself off the queue, which needs the wait queue's lock that our
+        // caller holds. So the `Value` and its word are alive, and stay
+        // alive while the returned reference is used (only under that
+        // lock: see `WaitQueue::wake_or_move`).
+        unsafe { &*std::ptr::with_exposed_provenance::<ParkingWord>(address) }
+    }
 
     /// How many threads are in `wait` right now (not in Python's API; for
     /// tests and demos that must know a thread has started waiting).

@@ -8,7 +8,7 @@
 //! States of a guard: *holding* (from the moment it is made, after its
 //! lock was taken) → *dropped* (it let go, once). While holding, a
 //! condition's wait may let go for a while and take the lock back
-//! ([`Guard::unlocked`]); it is holding again when that returns, or
+//! ([`Guard::unlocked_then`]); it is holding again when that returns, or
 //! unwinds.
 
 use std::marker::PhantomData;
@@ -49,12 +49,14 @@ impl<'a, R: RawLock + ?Sized> Guard<'a, R> {
         }
     }
 
-    /// Lets go of the lock while `f` runs, and takes it back afterwards, or
-    /// while unwinding if `f` panics (as std's `Condvar::wait` does), so the
-    /// guard is holding again, and lets go once, when dropped.
-    pub(crate) fn unlocked<T>(&mut self, f: impl FnOnce() -> T) -> T {
+    /// Lets go of the lock while `f` runs, and takes it back afterwards
+    /// with `relock` (usually `R::lock`; a condition variable's wait takes
+    /// it back its own way), or while unwinding if `f` panics (as std's
+    /// `Condvar::wait` does), so the guard is holding again, and lets go
+    /// once, when dropped.
+    pub(crate) fn unlocked_then<T>(&mut self, f: impl FnOnce() -> T, relock: impl FnOnce(&R)) -> T {
         self.raw.unlock();
-        let relock = Relock(self.raw);
+        let relock = Relock(self.raw, Some(relock));
         let result = f();
         drop(relock);
         result
@@ -71,15 +73,17 @@ impl<R: RawLock + ?Sized> Drop for Guard<'_, R> {
 }
 
 /// Takes the lock back when dropped: the second half of
-/// [`Guard::unlocked`].
-struct Relock<'a, R: RawLock + ?Sized>(&'a R);
+/// [`Guard::unlocked_then`].
+struct Relock<'a, R: RawLock + ?Sized, F: FnOnce(&R)>(&'a R, Option<F>);
 
-impl<R: RawLock + ?Sized> Drop for Relock<'_, R> {
+impl<R: RawLock + ?Sized, F: FnOnce(&R)> Drop for Relock<'_, R, F> {
     fn drop(&mut self) {
         if crate::sync::abandoning_model_execution() {
             return;
         }
-        self.0.lock();
+        if let Some(relock) = self.1.take() {
+            relock(self.0);
+        }
     }
 }
 
@@ -91,7 +95,7 @@ impl<R: RawLock + ?Sized> std::fmt::Debug for Guard<'_, R> {
 
 #[cfg(all(test, not(feature = "loom")))]
 mod tests {
-    use super::Guard;
+    use super::{Guard, RawLock};
     use crate::{Lock, ReleaseError};
     use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -100,10 +104,13 @@ mod tests {
         let lock = Lock::new();
         let mut guard = Guard::lock(&lock);
         let panicked = catch_unwind(AssertUnwindSafe(|| {
-            guard.unlocked(|| {
-                assert!(!lock.locked(), "let go while waiting");
-                panic!("while waiting")
-            })
+            guard.unlocked_then(
+                || {
+                    assert!(!lock.locked(), "let go while waiting");
+                    panic!("while waiting")
+                },
+                Lock::lock,
+            )
         }));
         assert!(panicked.is_err());
         assert!(

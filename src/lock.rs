@@ -19,6 +19,7 @@ use crate::park::{Deadline, ParkingWord};
 //   UNLOCKED  --acquire (one compare-and-swap)-----------------> LOCKED
 //   LOCKED    --release (one swap)-------------------------------> UNLOCKED
 //   LOCKED    --a thread finds no permit: sets WAITERS, parks---> CONTENDED
+//   LOCKED    --a condition's notify moves its waiters here-----> CONTENDED
 //   CONTENDED --release (one swap, then wakes one waiter)-------> UNLOCKED
 //   UNLOCKED  --the woken thread takes it: if others are still
 //               queued ------------------------------------------> CONTENDED
@@ -108,6 +109,12 @@ impl Lock {
     #[inline]
     pub fn locked(&self) -> bool {
         self.word.permits() == 0
+    }
+
+    /// The parking word underneath, for a condition variable waiting with
+    /// this lock.
+    pub(crate) fn word(&self) -> &ParkingWord {
+        &self.word
     }
 
     /// `with lock:`: acquires, and releases when the guard is dropped, even

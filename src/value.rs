@@ -5,13 +5,14 @@
 //! States: *free* (the lock is unlocked; nobody may touch the data) and
 //! *held* (one `ValueGuard` exists; only through it is the data reached).
 //! `get_lock` goes free → held; dropping the guard goes back. A condition's
-//! wait lets go for a while and takes the lock back (`Guard::unlocked`).
+//! wait lets go for a while and takes the lock back (`ValueGuard::unlocked`).
 
 use std::ops::{Deref, DerefMut};
 
 use crate::error::IndexError;
 use crate::guard::{Guard, RawLock};
 use crate::lock::Lock;
+use crate::park::{ParkingWord, Signal};
 use crate::sync::{MutPtr, UnsafeCell};
 use crate::trace;
 
@@ -158,13 +159,33 @@ impl<'a, T> ValueGuard<'a, T> {
     /// condition's `wait`), also if `f` panics. The guard is again the only
     /// way to the data once this returns.
     pub(crate) fn unlocked<R>(&mut self, f: impl FnOnce() -> R) -> R {
+        self.unlocked_then(f, RawLock::lock)
+    }
+
+    /// As [`unlocked`](Self::unlocked), for a condition variable's wait on
+    /// `signal`: the lock is taken back with
+    /// [`ParkingWord::take_after_requeue`], since a notify may have moved
+    /// the waiter into the lock's queue.
+    pub(crate) fn unlocked_for_wait<R>(&mut self, signal: &Signal, f: impl FnOnce() -> R) -> R {
+        self.unlocked_then(f, |value| {
+            value.lock.word().take_after_requeue(signal);
+            value.holder.set();
+        })
+    }
+
+    fn unlocked_then<R>(&mut self, f: impl FnOnce() -> R, relock: impl FnOnce(&Value<T>)) -> R {
         // End the access (under loom: tell loom it ended) before the lock
         // can pass to another thread.
         let ValueGuard { data, value, lock } = self;
         *data = None;
         // Dropped after the lock is taken back, on return or unwind alike.
         let _reaccess = Reaccess { data, value };
-        lock.unlocked(f)
+        lock.unlocked_then(f, relock)
+    }
+
+    /// The parking word of this guard's lock.
+    pub(crate) fn lock_word(&self) -> &'a ParkingWord {
+        self.value.lock.word()
     }
 
     /// Before a thread sleeps on a condition: lets go of the lock, waits a

@@ -400,3 +400,48 @@ fn model_a_timed_wait_times_out_or_sees_the_notify_and_nobody_is_stranded() {
     assert_eq!(found.values(), vec![false, true]);
 }
 // ANCHOR_END: model_notify
+
+// ANCHOR: model_requeue
+/// `main` holds the lock when it notifies, so the notify moves `A` into
+/// the lock's queue instead of waking it; `B` queues for the lock too.
+/// Under loom `A`'s deadline may pass while it sits there: it must take its
+/// entry out of the lock's queue, or the release that should wake `B`
+/// wakes that entry instead, and `B` sleeps for ever.
+fn requeue_then_time_out() -> (bool, i32) {
+    let cond = leak(syncbook_model::Condition::with_value(0));
+    let a = spawn("A", move || {
+        let mut g = cond.guard();
+        let notified = cond.wait_timeout(&mut g, std::time::Duration::from_millis(1));
+        *g += 1;
+        notified
+    });
+    let g = cond.guard(); // in some interleavings `A` is waiting by now
+    cond.notify(1);
+    let b = spawn("B", move || *cond.guard() += 1);
+    loom::thread::yield_now(); // let `B` queue up behind `A`
+    drop(g);
+    let notified = a.join().unwrap();
+    b.join().unwrap(); // loom reports a deadlock if `B` is stranded
+    (notified, *cond.guard())
+}
+
+#[test]
+fn model_a_waiter_moved_to_the_lock_then_timing_out_strands_nobody() {
+    let found = outcomes(&bounded(2), requeue_then_time_out);
+    // `false`: `A` was not waiting yet when `main` notified, or it timed
+    // out first.
+    assert_eq!(found.values(), vec![(false, 2), (true, 2)]);
+    insta::assert_snapshot!(
+        "requeue",
+        for_book(&found.report("(A notified, final count)"))
+    );
+}
+// ANCHOR_END: model_requeue
+
+#[test]
+#[ignore = "deep: the same model with no preemption bound"]
+fn model_a_waiter_moved_to_the_lock_then_timing_out_strands_nobody_unbounded() {
+    let found = outcomes(&Builder::new(), requeue_then_time_out);
+    assert_eq!(found.values(), vec![(false, 2), (true, 2)]);
+    println!("{}", found.report("(A notified, final count)"));
+}

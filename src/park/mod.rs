@@ -14,7 +14,10 @@
 //!
 //! Higher up, `CondVar` waits in a `WaitQueue` of its own, and everything
 //! else (`Condition`, `Event`, `Barrier`, `Queue`, the pipes, the pool)
-//! waits through a `CondVar`.
+//! waits through a `CondVar`. A notify made while the lock is held moves
+//! its waiters from the `CondVar`'s queue into the lock's word
+//! ([`WaitQueue::wake_or_move`], [`ParkingWord::mark_waiting_if_taken`]),
+//! so that they wake when the lock is free, not before.
 //!
 //! [`backoff`] is the one place where threads spin before they sleep (a
 //! speed trick: no primitive needs it to be correct).

@@ -104,6 +104,15 @@ impl WaitQueue {
     }
     // ANCHOR_END: wait_until
 
+    /// Takes out whatever entry `stale`'s thread left in this queue: for a
+    /// thread that a condition variable's notify may have moved here
+    /// ([`wake_or_move`](Self::wake_or_move)) and that is awake again.
+    /// Left in, the entry could be woken in place of a thread that is
+    /// really waiting.
+    pub(crate) fn forget(&self, stale: &Signal) {
+        self.locked(|q| q.forget(stale));
+    }
+
     /// Joins the queue without parking yet; [`park`](Self::park) waits for
     /// the wake-up. For a caller that must register as a waiter *before* it
     /// lets go of something (a condition's lock), so that a waker that takes
@@ -142,43 +151,72 @@ impl WaitQueue {
 
     /// Wakes up to `n` waiters, oldest first. Returns how many it woke.
     pub(crate) fn wake(&self, n: usize) -> usize {
-        self.wake_and(n, |_| {})
+        self.locked(|q| q.take(n)).wake()
     }
 
-    /// As [`wake`](Self::wake), and runs `then` under the queue's lock
-    /// with the number of threads it woke (a parking word clears its
-    /// "someone may be waiting" bit when that is 0).
-    pub(crate) fn wake_and(&self, n: usize, then: impl FnOnce(usize)) -> usize {
-        if n == 1 {
-            // The common case, without allocating.
-            let woken = self.locked(|q| {
-                let woken = q.waiters.pop_front();
-                then(usize::from(woken.is_some()));
-                woken
-            });
-            return match woken {
-                Some((_, waiter)) => {
-                    waiter.wake();
-                    1
-                }
-                None => 0,
-            };
-        }
-        let woken: Vec<_> = self.locked(|q| {
+    /// A condition variable's notify: takes up to `n` waiters off the
+    /// front, as [`wake`](Self::wake) does, but if there are any, first
+    /// asks `onto` (under this queue's lock) for another queue and a test
+    /// `move_them`, run under both locks. If `move_them` says yes, the
+    /// waiters move to the back of that queue, still asleep, and whoever
+    /// wakes that queue will wake them; else they are woken now. Returns
+    /// how many were taken off this queue.
+    ///
+    /// `onto` runs only while a waiter is queued here, and everything it
+    /// returns is used before this queue's lock is let go: a condition
+    /// variable relies on that to reach a lock that its waiters keep
+    /// alive.
+    pub(crate) fn wake_or_move<'o, M: FnOnce() -> bool>(
+        &self,
+        n: usize,
+        onto: impl FnOnce() -> (&'o WaitQueue, M),
+    ) -> usize {
+        let mut moved = 0;
+        let woken = self.locked(|q| {
             let k = n.min(q.waiters.len());
-            let woken: Vec<_> = q.waiters.drain(..k).collect();
-            then(woken.len());
-            woken
+            if k > 0 {
+                let (other, move_them) = onto();
+                other.locked(|o| {
+                    if move_them() {
+                        for (_, waiter) in q.waiters.drain(..k) {
+                            o.push(waiter);
+                        }
+                        moved = k;
+                    }
+                });
+            }
+            q.take(n - moved)
         });
-        for (_, waiter) in &woken {
-            waiter.wake();
-        }
-        woken.len()
+        moved + woken.wake()
     }
 
     /// How many threads are queued right now.
     pub(crate) fn len(&self) -> usize {
         self.locked(|q| q.waiters.len())
+    }
+}
+
+/// Waiters taken off a queue, to be woken after its lock is let go.
+enum Woken {
+    None,
+    One(Signal),
+    Many(Vec<Signal>),
+}
+
+impl Woken {
+    /// Wakes them; returns how many.
+    fn wake(self) -> usize {
+        match self {
+            Woken::None => 0,
+            Woken::One(waiter) => {
+                waiter.wake();
+                1
+            }
+            Woken::Many(all) => {
+                all.iter().for_each(Signal::wake);
+                all.len()
+            }
+        }
     }
 }
 
@@ -188,6 +226,23 @@ impl Queue {
         self.next_ticket += 1;
         self.waiters.push_back((ticket, waiter));
         ticket
+    }
+
+    /// Takes up to `n` waiters off the front, to be woken once the lock is
+    /// let go.
+    fn take(&mut self, n: usize) -> Woken {
+        match n.min(self.waiters.len()) {
+            0 => Woken::None,
+            // The common case, without allocating.
+            1 => Woken::One(self.waiters.pop_front().expect("one is queued").1),
+            k => Woken::Many(self.waiters.drain(..k).map(|(_, w)| w).collect()),
+        }
+    }
+
+    /// Takes out every entry that wakes `waiter`'s thread.
+    fn forget(&mut self, waiter: &Signal) {
+        self.waiters
+            .retain(|(_, w)| !w.wakes_same_thread_as(waiter));
     }
 
     fn contains(&self, ticket: Ticket) -> bool {

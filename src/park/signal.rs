@@ -28,6 +28,11 @@ impl Signal {
         self.0.unpark();
     }
 
+    /// Whether waking `self` and `other` wakes the same thread.
+    pub(crate) fn wakes_same_thread_as(&self, other: &Signal) -> bool {
+        self.0.id() == other.0.id()
+    }
+
     /// Sleeps until woken (or spuriously).
     pub(crate) fn wait(&self) {
         std::thread::park();
@@ -58,6 +63,12 @@ impl Signal {
 
     pub(crate) fn wake(&self) {
         self.0.notify();
+    }
+
+    /// Whether `self` and `other` are the same wait's signal (in the model
+    /// build a signal is made per wait).
+    pub(crate) fn wakes_same_thread_as(&self, other: &Signal) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
     }
 
     pub(crate) fn wait(&self) {

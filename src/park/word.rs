@@ -2,7 +2,7 @@
 //! in a single atomic word, with a [`WaitQueue`] beside it. A `Semaphore`
 //! is this word; a `Lock` is this word with at most one permit.
 
-use super::{Deadline, WaitQueue, backoff};
+use super::{Deadline, Signal, WaitQueue, backoff};
 use crate::sync::{AtomicUsize, Ordering};
 
 // ANCHOR: state
@@ -19,6 +19,9 @@ use crate::sync::{AtomicUsize, Ordering};
 // where it sees who is still queued: if anyone is, it sets WAITERS again,
 // and if a permit is still free it wakes the next one. Nobody is left
 // queued while a permit is free and the bit is clear.
+// requeue (a lock's word only): a condition variable's notify, finding no
+//       permit, sets WAITERS and moves its waiters into the queue asleep;
+//       they take the permit as woken threads do.
 const WAITERS: usize = 1;
 const ONE: usize = 2;
 // ANCHOR_END: state
@@ -96,10 +99,15 @@ impl ParkingWord {
         if self.spin() {
             return true;
         }
-        // Under the queue's lock, with `queued` other threads in it: take a
-        // permit if there is one (leaving WAITERS set exactly when someone
-        // is still queued), else set WAITERS and queue up, so that the next
-        // give sees the bit.
+        self.take_queued(seen, deadline)
+    }
+
+    /// Takes a permit under the queue's lock, queueing up until there is
+    /// one (or `deadline` passes). With `queued` other threads in the
+    /// queue: take a permit if there is one (leaving WAITERS set exactly
+    /// when someone is still queued), else set WAITERS and queue up, so
+    /// that the next give sees the bit. `seen` is a guess of the word.
+    fn take_queued(&self, seen: usize, deadline: Option<&Deadline>) -> bool {
         let mut guess = seen;
         let mut wake_next = false;
         let take_or_mark = |queued: usize| {
@@ -197,6 +205,51 @@ impl ParkingWord {
         Ok(())
     }
     // ANCHOR_END: give
+
+    // ANCHOR: requeue
+    /// For a condition variable's notify: if no permit is free (the lock is
+    /// held), sets WAITERS and returns `true`: the notify may then move its
+    /// waiters into this word's queue, and the give that frees the lock
+    /// will wake them, one per give. `false` if a permit is free: the
+    /// notify wakes its waiters itself. Run under the queue's lock (see
+    /// [`WaitQueue::wake_or_move`]).
+    pub(crate) fn mark_waiting_if_taken(&self) -> bool {
+        let mut state = 0; // a guess: held, nobody queued
+        loop {
+            if state >= ONE {
+                return false;
+            }
+            // Relaxed: the bit carries no data; what the queue holds is
+            // published by the queue's lock.
+            match self.state.compare_exchange_weak(
+                state,
+                state | WAITERS,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(now) => state = now,
+            }
+        }
+    }
+
+    /// This word's wait queue, for a condition variable's notify to move
+    /// waiters into.
+    pub(crate) fn queue(&self) -> &WaitQueue {
+        &self.waiters
+    }
+
+    /// Takes a permit for a thread that a condition variable was waiting
+    /// with, and that a notify may have moved into this word's queue
+    /// (`stale` is the signal it waited on). Whether it was woken from
+    /// here or not, it takes the permit the way a woken taker does, under
+    /// the queue's lock, so that WAITERS is set again if others are
+    /// queued; and it first takes out its own entry, if one was left.
+    pub(crate) fn take_after_requeue(&self, stale: &Signal) {
+        self.waiters.forget(stale);
+        self.take_queued(ONE, None);
+    }
+    // ANCHOR_END: requeue
 
     /// The number of free permits right now.
     #[inline]
