@@ -175,6 +175,74 @@ fn the_one_slot_handoff_delivers_every_item_in_order() {
 }
 
 #[test]
+fn requeued_waiters_timing_out_and_stray_wake_ups_lose_nobody() {
+    // Real threads, one lock, two condition variables. `put` and `take`
+    // hand numbers over with untimed waits; two more threads wait with
+    // short timeouts on the second one, and get stray `unpark`s. Every
+    // notify here is made under the lock, so the notified threads are
+    // moved into the lock's queue and woken by its release: a lost wake-up
+    // there leaves the hand-off stuck for good.
+    use syncbook::{CondVar, Value};
+    const ITEMS: usize = 20_000;
+    let state = &Value::new((None::<usize>, 0usize, false)); // (slot, timed wake-ups, done)
+    let (slot_changed, tick) = (&CondVar::new(), &CondVar::new());
+    let (done, finished) = std::sync::mpsc::channel();
+    thread::scope(|s| {
+        let timed: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(move || {
+                    loop {
+                        let mut g = state.get_lock();
+                        if g.2 {
+                            break;
+                        }
+                        tick.wait_timeout(&mut g, Duration::from_micros(50));
+                        g.1 += 1;
+                    }
+                })
+            })
+            .collect();
+        let stray = s.spawn(move || {
+            while !state.get_lock().2 {
+                timed.iter().for_each(|t| t.thread().unpark());
+                thread::yield_now();
+            }
+        });
+        let done_put = done.clone();
+        s.spawn(move || {
+            for i in 0..ITEMS {
+                let mut g = state.get_lock();
+                slot_changed.wait_for(&mut g, |s| s.0.is_none());
+                g.0 = Some(i);
+                slot_changed.notify_all();
+                tick.notify(1);
+            }
+            done_put.send(()).unwrap();
+        });
+        let taker = s.spawn(move || {
+            let mut sum = 0;
+            for _ in 0..ITEMS {
+                let mut g = state.get_lock();
+                slot_changed.wait_for(&mut g, |s| s.0.is_some());
+                sum += g.0.take().unwrap();
+                slot_changed.notify_all();
+                tick.notify(1);
+            }
+            done.send(()).unwrap();
+            sum
+        });
+        for _ in 0..2 {
+            finished
+                .recv_timeout(Duration::from_secs(60))
+                .expect("the hand-off still running after 60 s: a lost wake-up");
+        }
+        state.get_lock().2 = true;
+        assert_eq!(taker.join().unwrap(), ITEMS * (ITEMS - 1) / 2);
+        stray.join().unwrap();
+    });
+}
+
+#[test]
 fn the_guard_releases_on_panic() {
     let cond = Condition::with_value(1);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
