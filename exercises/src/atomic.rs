@@ -61,12 +61,24 @@ macro_rules! atomic {
             }
             /// As std's `compare_exchange`.
             #[track_caller]
-            pub fn compare_exchange(&self, current: $t, new: $t, success: Ordering, failure: Ordering) -> Result<$t, $t> {
+            pub fn compare_exchange(
+                &self,
+                current: $t,
+                new: $t,
+                success: Ordering,
+                failure: Ordering,
+            ) -> Result<$t, $t> {
                 self.0.compare_exchange(current, new, success, failure)
             }
             /// As std's `compare_exchange_weak`.
             #[track_caller]
-            pub fn compare_exchange_weak(&self, current: $t, new: $t, success: Ordering, failure: Ordering) -> Result<$t, $t> {
+            pub fn compare_exchange_weak(
+                &self,
+                current: $t,
+                new: $t,
+                success: Ordering,
+                failure: Ordering,
+            ) -> Result<$t, $t> {
                 self.0.compare_exchange_weak(current, new, success, failure)
             }
             /// As std's `fetch_and`.

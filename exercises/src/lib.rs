@@ -64,7 +64,36 @@ pub mod model {
     /// which fails the model (a data race, "Causality violation") when two
     /// threads touch it and nothing orders the two accesses.
     pub mod cell {
-        pub use loom::cell::UnsafeCell;
+        /// loom's `UnsafeCell`, which threads may share: the data a lock
+        /// under test protects.
+        #[derive(Debug)]
+        pub struct UnsafeCell<T>(loom::cell::UnsafeCell<T>);
+
+        // SAFETY: loom checks every access: two accesses from different
+        // threads that nothing orders fail the model (a "Causality
+        // violation") before the pointer is handed out. Only the graders
+        // use it, and only under the lock they grade.
+        #[allow(unsafe_code)]
+        unsafe impl<T: Send> Sync for UnsafeCell<T> {}
+
+        impl<T> UnsafeCell<T> {
+            /// A cell holding `value`.
+            pub fn new(value: T) -> Self {
+                UnsafeCell(loom::cell::UnsafeCell::new(value))
+            }
+
+            /// Reads through a pointer (loom checks the access).
+            #[track_caller]
+            pub fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+                self.0.with(f)
+            }
+
+            /// Writes through a pointer (loom checks the access).
+            #[track_caller]
+            pub fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+                self.0.with_mut(f)
+            }
+        }
     }
 
     /// A number naming the calling model thread: never 0, never another
@@ -115,12 +144,21 @@ macro_rules! graded {
         }
     };
     (@file $exercise:literal, $solution:literal) => {
+        #[cfg(not(syncbook_variant))]
         #[cfg_attr(not(feature = "solutions"), path = $exercise)]
         #[cfg_attr(feature = "solutions", path = $solution)]
         // An unsolved exercise may leave parts unused; and the file is
         // compiled twice on purpose (std and loom), which clippy flags.
         #[allow(dead_code, unused_imports, clippy::duplicate_mod)]
         pub mod exercise;
+
+        /// Another version of the exercise, graded by `verify` (see
+        /// build.rs): a wrong solution or a correct alternative.
+        #[cfg(syncbook_variant)]
+        #[allow(dead_code, unused_imports)]
+        pub mod exercise {
+            include!(concat!(env!("OUT_DIR"), "/variant.rs"));
+        }
     };
 }
 
@@ -187,7 +225,10 @@ fn explain(builder: &Builder, must_hold: &str, failure: &syncbook_model::check::
     } else {
         table::render(&failure.trace)
     };
-    if failure.message.contains("Model exceeded maximum number of branches") {
+    if failure
+        .message
+        .contains("Model exceeded maximum number of branches")
+    {
         return format!(
             "{BRANCH_LIMIT} whether {must_hold} holds.\n\
              What went wrong: a wait loop never lets another thread make progress \
@@ -303,6 +344,9 @@ mod tests {
         assert_eq!(executions(1), "1 execution");
         assert_eq!(executions(12), "12 executions");
         assert_eq!(bound(&Builder::new()), "every interleaving");
-        assert_eq!(bound(&bounded(1)), "every interleaving with at most 1 preemption");
+        assert_eq!(
+            bound(&bounded(1)),
+            "every interleaving with at most 1 preemption"
+        );
     }
 }
