@@ -130,7 +130,7 @@ enum Checked {
     TestsFailed(TestRun),
     /// A test was still running after the time limit: the runner stopped
     /// the test binary.
-    TimedOut { run: TestRun, test: String },
+    TimedOut { run: TestRun, tests: Vec<String> },
     /// The test binary died without finishing (e.g. loom aborted it).
     Crashed { run: TestRun, stderr: String },
 }
@@ -284,13 +284,17 @@ impl Runner {
                 stderr: format!("cargo built the test but did not say where:\n{stderr}"),
             };
         };
-        let mut command = Command::new(self.root.join(binary));
-        command
+        let binary = self.root.join(binary);
+        let listed = Command::new(&binary)
             .current_dir(&self.dir)
-            .args(["--test-threads=1", "--show-output", "--color", "never"])
-            .env("RUST_BACKTRACE", "0");
-        let finished = match run::run_with_limit(command, run::TEST_LIMIT) {
-            Ok(finished) => finished,
+            .args(["--list", "--format", "terse"])
+            .output();
+        let tests: Vec<String> = match listed {
+            Ok(listed) => String::from_utf8_lossy(&listed.stdout)
+                .lines()
+                .filter_map(|line| line.strip_suffix(": test"))
+                .map(str::to_string)
+                .collect(),
             Err(err) => {
                 return Checked::Crashed {
                     run: TestRun::default(),
@@ -298,17 +302,45 @@ impl Runner {
                 };
             }
         };
-        let run = TestRun::parse(&finished.stdout);
-        match (finished.stuck, finished.status) {
-            (Some(test), _) => Checked::TimedOut { run, test },
-            (None, Some(status)) if status.success() && !run.results.is_empty() => {
-                Checked::Passed(run)
+        // One process per test: each has its own time limit, and a test
+        // that hangs or crashes takes no other test's report with it.
+        let mut stdout = String::new();
+        let mut stuck = Vec::new();
+        let mut crashed = Vec::new();
+        for test in &tests {
+            let mut command = Command::new(&binary);
+            command
+                .current_dir(&self.dir)
+                .args(["--exact", test, "--test-threads=1", "--show-output"])
+                .args(["--color", "never"])
+                .env("RUST_BACKTRACE", "0");
+            match run::run_with_limit(command, run::TEST_LIMIT) {
+                Ok(finished) => {
+                    if finished.stuck.is_some() {
+                        stuck.push(test.clone());
+                    } else if finished.status.is_some_and(|s| !s.success())
+                        && !finished.stdout.contains("test result:")
+                    {
+                        crashed.push(format!("{test}:\n{}", finished.stderr.trim()));
+                    }
+                    stdout.push_str(&finished.stdout);
+                    stdout.push('\n');
+                }
+                Err(err) => crashed.push(format!("{test}: could not run it: {err}")),
             }
-            (None, _) if finished.stdout.contains("test result:") => Checked::TestsFailed(run),
-            (None, _) => Checked::Crashed {
+        }
+        let run = TestRun::parse(&stdout);
+        if !crashed.is_empty() {
+            Checked::Crashed {
                 run,
-                stderr: finished.stderr,
-            },
+                stderr: crashed.join("\n\n"),
+            }
+        } else if !stuck.is_empty() {
+            Checked::TimedOut { run, tests: stuck }
+        } else if !run.results.is_empty() && run.failed().is_empty() {
+            Checked::Passed(run)
+        } else {
+            Checked::TestsFailed(run)
         }
     }
 
@@ -425,14 +457,15 @@ impl Runner {
                 self.after_failure(exercise, &file);
                 false
             }
-            Checked::TimedOut { run, test } => {
+            Checked::TimedOut { run, tests } => {
                 println!(
-                    "\nFAIL {}: `{test}` still running after {} s: a deadlock? (Some thread \
+                    "\nFAIL {}: {} still running after {} s: a deadlock? (Some thread \
                      waits for something that never comes, or spins forever.) The runner \
                      stopped it{}.\n",
                     exercise.name,
+                    quoted(&tests),
                     run::TEST_LIMIT.as_secs(),
-                    finished_before(&run)
+                    finished_besides(&run)
                 );
                 print_failures(&run);
                 self.after_failure(exercise, &file);
@@ -724,10 +757,11 @@ fn judge_unsolved(exercise: &Exercise, checked: &Checked) -> Result<String, Stri
                 outcome::compiler_errors(stderr)
             ));
         }
-        Checked::TimedOut { test, .. } => {
+        Checked::TimedOut { tests, .. } => {
             return Err(format!(
-                "`{test}` was still running after {} s: a test that can hang needs a \
+                "{} still running after {} s: a test that can hang needs a \
                  watchdog (`within`) or a model",
+                quoted(tests),
                 run::TEST_LIMIT.as_secs()
             ));
         }
@@ -773,8 +807,9 @@ fn judge_solution(checked: &Checked) -> Result<String, String> {
             "the solution's test binary crashed:\n{}",
             outcome::compiler_errors(stderr)
         )),
-        Checked::TimedOut { test, .. } => Err(format!(
-            "`{test}` was still running after {} s",
+        Checked::TimedOut { tests, .. } => Err(format!(
+            "{} still running after {} s",
+            quoted(tests),
             run::TEST_LIMIT.as_secs()
         )),
     }
@@ -799,12 +834,14 @@ fn judge_wrong(checked: &Checked) -> Result<String, String> {
                 outcome::compiler_errors(stderr)
             ));
         }
-        Checked::TimedOut { run, test } => {
+        Checked::TimedOut { run, tests } => {
             let mut by = rejecting(run);
-            by.push(format!(
-                "{test} (still running after {} s)",
-                run::TEST_LIMIT.as_secs()
-            ));
+            for test in tests {
+                by.push(format!(
+                    "{test} (still running after {} s)",
+                    run::TEST_LIMIT.as_secs()
+                ));
+            }
             return Ok(format!("rejected by {}", by.join(", ")));
         }
         Checked::TestsFailed(run) => run,
@@ -848,13 +885,22 @@ fn print_failures(run: &TestRun) {
     }
 }
 
-/// ", after N tests had finished (M failed)" for a run the runner stopped.
-fn finished_before(run: &TestRun) -> String {
-    match (run.results.len(), run.failed().len()) {
-        (0, _) => String::new(),
-        (1, 0) => ", after 1 test had passed".to_string(),
-        (n, 0) => format!(", after {n} tests had passed"),
-        (n, f) => format!(", after {n} tests had finished ({f} failed)"),
+/// "; of the other tests, N passed and M failed" for a run in which the
+/// runner stopped some.
+fn finished_besides(run: &TestRun) -> String {
+    match (run.passed(), run.failed().len()) {
+        (0, 0) => String::new(),
+        (p, f) => format!("; of the other tests, {p} passed and {f} failed"),
+    }
+}
+
+/// "`a`", "`a` and `b`", "`a`, `b` and `c`".
+fn quoted(names: &[String]) -> String {
+    let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -956,7 +1002,7 @@ mod tests {
         );
         let stuck = Checked::TimedOut {
             run: run("test plain ... FAILED\n---- plain stdout ----\nboom\nfailures:\n"),
-            test: "model_b".into(),
+            tests: vec!["model_b".into()],
         };
         assert_eq!(
             judge_wrong(&stuck).unwrap(),
@@ -971,15 +1017,16 @@ mod tests {
     }
 
     #[test]
-    fn a_stopped_run_says_what_had_finished() {
-        assert_eq!(finished_before(&run("")), "");
+    fn a_stopped_run_names_the_stuck_tests_and_counts_the_others() {
+        assert_eq!(finished_besides(&run("")), "");
         assert_eq!(
-            finished_before(&run("test a ... ok\n")),
-            ", after 1 test had passed"
+            finished_besides(&run("test a ... ok\ntest b ... FAILED\n")),
+            "; of the other tests, 1 passed and 1 failed"
         );
+        assert_eq!(quoted(&["a".into()]), "`a`");
         assert_eq!(
-            finished_before(&run("test a ... ok\ntest b ... FAILED\n")),
-            ", after 2 tests had finished (1 failed)"
+            quoted(&["a".into(), "b".into(), "c".into()]),
+            "`a`, `b` and `c`"
         );
     }
 
