@@ -125,7 +125,7 @@ impl CounterProxy {
 
     /// Adds one to the counter at `key`; returns its new value.
     pub fn increment(&self, key: &str) -> i64 {
-        let _held = self.increments.lock();
+        let _held = self.increments.guard();
         let count = self.get(key) + 1;
         self.set(key, count);
         count
