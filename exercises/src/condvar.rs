@@ -94,3 +94,49 @@ impl CondVar {
         self.inner.n_waiting()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syncbook_model::check::{bounded, leak, outcomes, spawn};
+
+    /// A wait without a loop can return before the notify: loom finds the
+    /// spurious wake-up, and the notified wake-up too.
+    #[test]
+    fn the_first_wait_may_end_without_a_notify() {
+        let found = outcomes(&bounded(3), || {
+            let up = leak(syncbook_model::Value::new(false));
+            let changed = leak(CondVar::new());
+            let a = spawn("A", move || {
+                let mut guard = up.get_lock();
+                if !*guard {
+                    changed.wait(&mut guard);
+                }
+                *guard
+            });
+            *up.get_lock() = true;
+            changed.notify_all();
+            a.join().unwrap()
+        });
+        assert_eq!(found.values(), [false, true]);
+    }
+
+    /// After its one spurious wake-up, a `CondVar` waits for a notify:
+    /// `wait_for` always ends with its predicate true.
+    #[test]
+    fn wait_for_ends_only_when_its_predicate_holds() {
+        let found = outcomes(&bounded(3), || {
+            let up = leak(syncbook_model::Value::new(false));
+            let changed = leak(CondVar::new());
+            let a = spawn("A", move || {
+                let mut guard = up.get_lock();
+                changed.wait_for(&mut guard, |up| *up);
+                *guard
+            });
+            *up.get_lock() = true;
+            changed.notify_all();
+            a.join().unwrap()
+        });
+        assert_eq!(found.values(), [true]);
+    }
+}

@@ -10,9 +10,9 @@ use syncbook_model::trace::Step;
 pub const OLDER_VALUE_SECTION: &str = "chapters/lock.md, \"The naive lock\"";
 
 /// Tables longer than this are cut.
-pub const MAX_ROWS: usize = 40;
+pub const MAX_ROWS: usize = 60;
 /// How many rows a cut table keeps at each end.
-pub const KEPT_AT_EACH_END: usize = 15;
+pub const KEPT_AT_EACH_END: usize = 20;
 
 /// What a step says it did to a named location: `"reads locked = false"`
 /// is a read of `locked` seeing `false`; `"writes account 0 = 7"` a write.
@@ -179,7 +179,7 @@ mod tests {
         let rows: Vec<&str> = table.lines().collect();
         assert_eq!(rows.len(), 2 + 2 * KEPT_AT_EACH_END + 1, "{table}");
         assert_eq!(rows[2], "| 1 | s0 |  |");
-        assert_eq!(rows[2 + KEPT_AT_EACH_END], "| … | … 70 more steps … | |");
+        assert_eq!(rows[2 + KEPT_AT_EACH_END], "| … | … 60 more steps … | |");
         assert_eq!(rows.last().unwrap(), &"| 100 |  | s99 |");
     }
 }

@@ -33,27 +33,9 @@ fn total_adds_up_whatever_the_accounts_hold() {
     });
 }
 
-#[test]
-fn threads_transferring_back_and_forth_lose_nothing() {
-    let accounts = within(30, "two threads' transfers", || {
-        let accounts = leak(Array::new(vec![1_000, 1_000]));
-        let a = std::thread::spawn(|| {
-            for _ in 0..20_000 {
-                real::exercise::transfer(accounts, 0, 1, 1);
-            }
-        });
-        for _ in 0..10_000 {
-            real::exercise::transfer(accounts, 1, 0, 1);
-        }
-        a.join().unwrap();
-        accounts.to_vec()
-    });
-    assert_eq!(
-        accounts,
-        [-9_000, 11_000],
-        "20,000 moved one way, 10,000 back"
-    );
-}
+// Two real threads transferring back and forth lose a transfer only now
+// and then (the race needs an unlucky moment): the models below find the
+// losing interleaving every time, so they are the test of it.
 
 // Both models are bounded to 3 preemptions (threads switched against their
 // will at most three times): enough to find every lost update here, and

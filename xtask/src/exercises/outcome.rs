@@ -113,10 +113,28 @@ impl TestRun {
         text.lines()
             .filter(|line| !line.starts_with("note: run with `RUST_BACKTRACE"))
             .filter(|line| !(counterexample && line.starts_with("thread '")))
+            .map(shortened)
             .collect::<Vec<_>>()
             .join("\n")
             .trim()
             .to_string()
+    }
+}
+
+/// Lines longer than this are cut when shown (an assertion printing a
+/// vector of a thousand numbers).
+pub const MAX_LINE: usize = 300;
+
+/// `line`, cut after [`MAX_LINE`] characters with a note of how many more
+/// there were.
+fn shortened(line: &str) -> String {
+    match line.char_indices().nth(MAX_LINE) {
+        None => line.to_string(),
+        Some((at, _)) => format!(
+            "{} … ({} more characters)",
+            &line[..at],
+            line[at..].chars().count()
+        ),
     }
 }
 
@@ -225,6 +243,22 @@ test result: FAILED. 1 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out
         let plain = run.explain("ordinary_fails");
         assert!(plain.starts_with("thread 'ordinary_fails'"), "{plain}");
         assert!(plain.contains("assertion"), "{plain}");
+    }
+
+    #[test]
+    fn a_very_long_line_is_cut() {
+        let long = format!("left: {}", "1, ".repeat(200));
+        let run = TestRun::parse(&format!(
+            "test a ... FAILED\n---- a stdout ----\n{long}\nshort\nfailures:\n"
+        ));
+        let said = run.explain("a");
+        let first = said.lines().next().unwrap();
+        assert_eq!(
+            first.chars().count(),
+            MAX_LINE + " … (306 more characters)".chars().count()
+        );
+        assert!(first.ends_with(" … (306 more characters)"), "{first}");
+        assert_eq!(said.lines().nth(1), Some("short"));
     }
 
     #[test]
