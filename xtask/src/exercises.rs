@@ -82,7 +82,10 @@ fn run_command(args: &[String]) -> Result<(), Failure> {
         },
         Some("hint") => match name {
             Some(name) => runner.hint(name),
-            None => runner.on_next_pending(|e| runner.hint(&e.name)),
+            None => runner.on_next_pending(|e| {
+                println!("The next pending exercise: {} ({})\n", e.name, e.title);
+                runner.hint(&e.name)
+            }),
         },
         Some("watch") => runner.watch(name),
         Some("reset") => runner.reset(need_name("reset")?),
