@@ -9,7 +9,9 @@ that:
 
 - `wait` returns once `set` has been called, whenever that happens;
 - it returns at once if the flag is already up;
-- a wait woken for no reason (a spurious wake-up) goes back to waiting.
+- a wait woken for no reason (a spurious wake-up) goes back to waiting:
+  in the models, the kit's `CondVar` may wake a waiter once without a
+  notify, as a real condition variable may.
 
 The rule: look at the state *under the lock*, and keep the lock from the
 look until the wait (`CondVar::wait` lets go of it only once you are

@@ -11,7 +11,8 @@ are seats, so that:
 - every philosopher gets to eat, however the threads interleave (no
   deadlock);
 - no fork is ever held by two philosophers at once (each fork's semaphore
-  does that already; keep it so).
+  does that already; keep it so): `dine` calls `eat` while holding both of
+  its forks, and the tests check that no two neighbours eat at once.
 
 The footman lets at most two of the three sit down at a time, and two
 diners among three forks always leave one of them both forks.
@@ -38,9 +39,9 @@ impl Table {
         }
     }
 
-    /// The philosopher at `seat` picks up both forks, eats, and puts them
-    /// back.
-    pub fn dine(&self, seat: usize) {
+    /// The philosopher at `seat` picks up both forks, eats (calls `eat`,
+    /// holding both), and puts them back.
+    pub fn dine(&self, seat: usize, eat: impl FnOnce()) {
         let (left, right) = (seat, (seat + 1) % SEATS);
         // TODO: nothing stops all three from holding their left fork at
         // once. Ask the footman for a seat first, and free it after.
@@ -49,6 +50,7 @@ impl Table {
         self.forks[right].acquire();
         trace::step("picks up fork", right);
         trace::step("eats", "");
+        eat();
         self.forks[right].release();
         self.forks[left].release();
     }

@@ -20,9 +20,9 @@ impl Table {
         }
     }
 
-    /// The philosopher at `seat` picks up both forks, eats, and puts them
-    /// back.
-    pub fn dine(&self, seat: usize) {
+    /// The philosopher at `seat` picks up both forks, eats (calls `eat`,
+    /// holding both), and puts them back.
+    pub fn dine(&self, seat: usize, eat: impl FnOnce()) {
         let (left, right) = (seat, (seat + 1) % SEATS);
         // At most SEATS - 1 philosophers hold forks at once: among them
         // there are more forks than diners, so one of them can always get
@@ -34,6 +34,7 @@ impl Table {
         self.forks[right].acquire();
         trace::step("picks up fork", right);
         trace::step("eats", "");
+        eat();
         self.forks[right].release();
         self.forks[left].release();
         self.footman.release();

@@ -38,7 +38,13 @@ fn a_thousand_messages_from_another_thread_all_arrive() {
         sender.join().unwrap();
         got
     });
-    assert_eq!(got, (0..1_000).collect::<Vec<_>>());
+    assert_eq!(
+        got.len(),
+        1_000,
+        "received {} of 1,000 messages: the last ones are missing",
+        got.len()
+    );
+    assert_eq!(got, (0..1_000).collect::<Vec<_>>(), "in the order sent");
 }
 
 // Bounded to 3 preemptions: the lost message needs one.

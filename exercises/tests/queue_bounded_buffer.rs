@@ -67,3 +67,33 @@ fn model_two_consumers_and_a_producer_all_finish() {
         },
     );
 }
+
+// Two threads, bounded to 3 preemptions. `A` fills the buffer of one,
+// puts a second item, and then says so; `main` looks at what `A` said
+// before it takes anything out. A `put` that does not wait for room would
+// have returned by then.
+#[test]
+fn model_a_put_on_a_full_buffer_waits_for_a_get() {
+    use syncbook_exercises::model::sync::{AtomicBool, Ordering};
+    assert_model(
+        &bounded(3),
+        "\"a put on a full buffer returns only after a get made room\"",
+        || {
+            let buffer = leak(model::exercise::BoundedBuffer::new(1));
+            let second_put = leak(AtomicBool::new(false));
+            let a = spawn("A", move || {
+                buffer.put(1);
+                buffer.put(2);
+                second_put.store(true, Ordering::SeqCst);
+            });
+            let returned = second_put.load(Ordering::SeqCst);
+            syncbook_model::trace::step("checks: A's second put has returned:", returned);
+            assert!(
+                !returned,
+                "the second put returned while the buffer of one was full"
+            );
+            assert_eq!([buffer.get(), buffer.get()], [1, 2]);
+            a.join().unwrap();
+        },
+    );
+}

@@ -19,9 +19,10 @@
 mod manifest;
 mod outcome;
 mod progress;
+mod run;
 
 use crate::Failure;
-use manifest::{Exercise, Manifest, statement};
+use manifest::{Exercise, Manifest, described, statement};
 use outcome::TestRun;
 use progress::Progress;
 use std::path::PathBuf;
@@ -36,17 +37,28 @@ Usage: cargo xtask exercises [COMMAND]
 
 Commands:
   list             The exercises, done or pending, and which is next [default]
-  check NAME       Build the exercise and run its tests and loom models
-  hint NAME        Show the next hint (each call shows one more)
+  check [NAME]     Build the exercise (default: the next pending one) and run
+                   its tests and loom models
+  hint [NAME]      Show the next hint (each call shows one more; default: the
+                   next pending exercise)
   watch [NAME]     Check NAME (default: the next pending one) every time its
                    file is saved; go on to the next when it passes
   reset NAME       Put the exercise's file back as last committed to git
   solution NAME    Show the reference solution (only once the exercise passes)
   verify           For teachers and CI: every exercise as committed fails its
-                   tests, every reference solution passes
+                   tests, every reference solution and correct alternative
+                   passes, every wrong solution fails
 ";
 
 pub fn run(args: &[String]) -> Result<(), Failure> {
+    // A mistake on the command line is answered with this runner's usage.
+    run_command(args).map_err(|failure| match failure {
+        Failure::Usage(message) => Failure::Failed(format!("{message}\n\n{USAGE}")),
+        other => other,
+    })
+}
+
+fn run_command(args: &[String]) -> Result<(), Failure> {
     let runner = Runner::new()?;
     let name = args.get(1).map(String::as_str);
     let need_name = |command: &str| {
@@ -64,8 +76,17 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     }
     match args.first().map(String::as_str) {
         None | Some("list") => runner.list(),
-        Some("check") => runner.check_command(need_name("check")?),
-        Some("hint") => runner.hint(need_name("hint")?),
+        Some("check") => match name {
+            Some(name) => runner.check_command(name),
+            None => runner.on_next_pending(|e| runner.check_command(&e.name)),
+        },
+        Some("hint") => match name {
+            Some(name) => runner.hint(name),
+            None => runner.on_next_pending(|e| {
+                println!("The next pending exercise: {} ({})\n", e.name, e.title);
+                runner.hint(&e.name)
+            }),
+        },
         Some("watch") => runner.watch(name),
         Some("reset") => runner.reset(need_name("reset")?),
         Some("solution") => runner.solution(need_name("solution")?),
@@ -75,7 +96,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
             Ok(())
         }
         Some(other) => Err(Failure::Usage(format!(
-            "unknown command `exercises {other}`\n\n{USAGE}"
+            "unknown command `exercises {other}`"
         ))),
     }
 }
@@ -110,8 +131,19 @@ enum Checked {
     BuildFailed(String),
     /// Some test failed.
     TestsFailed(TestRun),
+    /// A test was still running after the time limit: the runner stopped
+    /// the test binary.
+    TimedOut { run: TestRun, tests: Vec<String> },
     /// The test binary died without finishing (e.g. loom aborted it).
     Crashed { run: TestRun, stderr: String },
+}
+
+/// What a version of an exercise other than the student's file is: a
+/// wrong solution, or a correct alternative.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Variant {
+    Wrong,
+    Alternative,
 }
 
 struct Runner {
@@ -212,41 +244,106 @@ impl Runner {
 
     // --------------------------------------------------------------- check
 
-    fn cargo_test(&self, copy: Copy, test: Option<&str>, no_run: bool) -> std::process::Output {
+    /// `cargo test -p syncbook_exercises --no-run` for one test target (or
+    /// all): builds without running. `variant` is a file to grade instead
+    /// of the student's (see exercises/build.rs).
+    fn cargo_build(
+        &self,
+        copy: Copy,
+        test: Option<&str>,
+        variant: Option<&str>,
+    ) -> std::process::Output {
         let mut command = Command::new(&self.cargo);
         command
             .current_dir(&self.root)
-            .args(["test", "-p", PACKAGE, "--color", "never"])
+            .args(["test", "-p", PACKAGE, "--no-run", "--color", "never"])
             .args(copy.features())
-            .env("RUST_BACKTRACE", "0")
             .env("CARGO_TERM_COLOR", "never");
         match test {
             Some(test) => command.args(["--test", test]),
             None => command.arg("--tests"),
         };
-        if no_run {
-            command.arg("--no-run");
-        }
+        match variant {
+            Some(file) => command.env("SYNCBOOK_EXERCISE_VARIANT", file),
+            None => command.env_remove("SYNCBOOK_EXERCISE_VARIANT"),
+        };
         command.output().unwrap_or_else(|err| {
             eprintln!("error: could not run `{}`: {err}", self.cargo);
             std::process::exit(1)
         })
     }
 
-    /// Builds and tests one exercise.
-    fn check(&self, exercise: &Exercise, copy: Copy) -> Checked {
-        let output = self.cargo_test(copy, Some(&exercise.test), false);
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    /// Builds and tests one exercise: the student's file, the reference
+    /// solution, or `variant`. Each test runs under a time limit.
+    fn check(&self, exercise: &Exercise, copy: Copy, variant: Option<&str>) -> Checked {
+        let build = self.cargo_build(copy, Some(&exercise.test), variant);
+        let stderr = String::from_utf8_lossy(&build.stderr).into_owned();
+        if !build.status.success() {
+            return Checked::BuildFailed(outcome::compiler_errors(&stderr));
+        }
+        let Some(binary) = outcome::executable(&stderr) else {
+            return Checked::Crashed {
+                run: TestRun::default(),
+                stderr: format!("cargo built the test but did not say where:\n{stderr}"),
+            };
+        };
+        let binary = self.root.join(binary);
+        let listed = Command::new(&binary)
+            .current_dir(&self.dir)
+            .args(["--list", "--format", "terse"])
+            .output();
+        let tests: Vec<String> = match listed {
+            Ok(listed) => String::from_utf8_lossy(&listed.stdout)
+                .lines()
+                .filter_map(|line| line.strip_suffix(": test"))
+                .map(str::to_string)
+                .collect(),
+            Err(err) => {
+                return Checked::Crashed {
+                    run: TestRun::default(),
+                    stderr: format!("could not run the test binary: {err}"),
+                };
+            }
+        };
+        // One process per test: each has its own time limit, and a test
+        // that hangs or crashes takes no other test's report with it.
+        let mut stdout = String::new();
+        let mut stuck = Vec::new();
+        let mut crashed = Vec::new();
+        for test in &tests {
+            let mut command = Command::new(&binary);
+            command
+                .current_dir(&self.dir)
+                .args(["--exact", test, "--test-threads=1", "--show-output"])
+                .args(["--color", "never"])
+                .env("RUST_BACKTRACE", "0");
+            match run::run_with_limit(command, run::TEST_LIMIT) {
+                Ok(finished) => {
+                    if finished.stuck.is_some() {
+                        stuck.push(test.clone());
+                    } else if finished.status.is_some_and(|s| !s.success())
+                        && !finished.stdout.contains("test result:")
+                    {
+                        crashed.push(format!("{test}:\n{}", finished.stderr.trim()));
+                    }
+                    stdout.push_str(&finished.stdout);
+                    stdout.push('\n');
+                }
+                Err(err) => crashed.push(format!("{test}: could not run it: {err}")),
+            }
+        }
         let run = TestRun::parse(&stdout);
-        if output.status.success() && !run.results.is_empty() {
+        if !crashed.is_empty() {
+            Checked::Crashed {
+                run,
+                stderr: crashed.join("\n\n"),
+            }
+        } else if !stuck.is_empty() {
+            Checked::TimedOut { run, tests: stuck }
+        } else if !run.results.is_empty() && run.failed().is_empty() {
             Checked::Passed(run)
-        } else if !stdout.contains("running ") && outcome::is_build_failure(&stderr) {
-            Checked::BuildFailed(outcome::compiler_errors(&stderr))
-        } else if stdout.contains("test result:") {
-            Checked::TestsFailed(run)
         } else {
-            Checked::Crashed { run, stderr }
+            Checked::TestsFailed(run)
         }
     }
 
@@ -255,43 +352,80 @@ impl Runner {
         if self.check_and_report(exercise) {
             Ok(())
         } else {
-            Err(failed(format!("`{name}` is not solved yet")))
+            Err(failed(format!("`{}` is not solved yet", exercise.name)))
         }
     }
 
-    /// Checks `exercise`, says what happened, records a pass. Returns
-    /// whether it passed.
+    /// Runs `command` on the next pending exercise, or says all are done.
+    fn on_next_pending(
+        &self,
+        command: impl FnOnce(&Exercise) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
+        match self.next_pending(&self.progress()) {
+            Some(next) => command(next),
+            None => {
+                println!(
+                    "Every exercise is done. Name one to go back to it, e.g. \
+                     `cargo xtask exercises check {}`.",
+                    self.manifest.exercises[0].name
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// Records whether `name` passes now: done is "passes now", so a check
+    /// that fails (or a reset) takes it off the done list.
+    fn record(&self, name: &str, passes: bool) {
+        let mut progress = self.progress();
+        let changed = if passes {
+            progress.done.insert(name.to_string())
+        } else {
+            progress.done.remove(name)
+        };
+        if changed && let Err(err) = progress.save(&self.progress_path()) {
+            eprintln!("warning: could not record your progress: {err}");
+        }
+    }
+
+    /// Checks `exercise`, says what happened, records whether it passes.
+    /// Returns whether it passed.
     fn check_and_report(&self, exercise: &Exercise) -> bool {
         println!(
             "Checking {} (chapter `{}`): cargo test -p {PACKAGE} --test {} ...",
             exercise.name, exercise.chapter, exercise.test
         );
         let started = Instant::now();
-        let checked = self.check(exercise, Copy::Working);
+        let checked = self.check(exercise, Copy::Working, None);
         let took = started.elapsed().as_secs_f32();
         let file = format!("exercises/{}", exercise.files[0]);
+        let passed = matches!(checked, Checked::Passed(_));
+        self.record(&exercise.name, passed);
         match checked {
             Checked::Passed(run) => {
-                let mut progress = self.progress();
-                progress.done.insert(exercise.name.clone());
-                if let Err(err) = progress.save(&self.progress_path()) {
-                    eprintln!("warning: could not record your progress: {err}");
-                }
-                let models = run
+                let models: Vec<&str> = run
                     .results
                     .iter()
-                    .filter(|(name, _)| name.starts_with("model_"))
-                    .count();
+                    .map(|(name, _)| name.as_str())
+                    .filter(|name| name.starts_with("model_"))
+                    .collect();
                 println!(
-                    "\nPASS {}: all {} tests pass ({took:.1} s), its {models} loom {} included: \
-                     they hold over every interleaving loom explored.",
+                    "\nPASS {}: all {} tests pass ({took:.1} s), its {} loom {} included:",
                     exercise.name,
                     run.passed(),
-                    if models == 1 { "model" } else { "models" }
+                    models.len(),
+                    if models.len() == 1 { "model" } else { "models" }
                 );
+                for model in models {
+                    match run.model_checked(model) {
+                        Some(line) => println!("  {model}: {line}"),
+                        None => println!("  {model}: passed"),
+                    }
+                }
+                let progress = self.progress();
                 let done = self.done(&progress);
                 println!(
-                    "Progress: {done} of {} done. Compare with the reference solution: \
+                    "\nProgress: {done} of {} done. Compare with the reference solution: \
                      cargo xtask exercises solution {}",
                     self.manifest.exercises.len(),
                     exercise.name
@@ -322,16 +456,21 @@ impl Runner {
                     run.results.len(),
                     indent(&self.statement_of(exercise))
                 );
-                for test in &failed {
-                    let kind = if run.is_counterexample(test) {
-                        "a loom model: a counterexample over all interleavings"
-                    } else if test.starts_with("model_") {
-                        "a loom model"
-                    } else {
-                        "an ordinary test, on real threads"
-                    };
-                    println!("--- {test} ({kind})\n\n{}\n", run.explain(test));
-                }
+                print_failures(&run);
+                self.after_failure(exercise, &file);
+                false
+            }
+            Checked::TimedOut { run, tests } => {
+                println!(
+                    "\nFAIL {}: {} still running after {} s: a deadlock? (Some thread \
+                     waits for something that never comes, or spins forever.) The runner \
+                     stopped it{}.\n",
+                    exercise.name,
+                    quoted(&tests),
+                    run::TEST_LIMIT.as_secs(),
+                    finished_besides(&run)
+                );
+                print_failures(&run);
                 self.after_failure(exercise, &file);
                 false
             }
@@ -340,7 +479,7 @@ impl Runner {
                     "\nFAIL {}: the test program stopped before it finished ({} tests had \
                      passed). When a loom model does this, a thread usually spins without \
                      `yield_now()`, or a loom object was touched while a failing execution \
-                     was unwinding. What cargo said:\n\n{}\n",
+                     was unwinding. What it said:\n\n{}\n",
                     exercise.name,
                     run.passed(),
                     outcome::compiler_errors(&stderr)
@@ -401,6 +540,8 @@ impl Runner {
             },
         };
         loop {
+            // Clear the screen: each check's report stands alone.
+            print!("\x1b[2J\x1b[H");
             let passed = self.check_and_report(&current);
             if passed {
                 match self.next_pending(&self.progress()) {
@@ -441,6 +582,8 @@ impl Runner {
                 .map_err(|err| failed(format!("restoring exercises/{file}: {err}")))?;
             println!("Restored exercises/{file} as last committed.");
         }
+        // Done means "passes now", and the file as committed does not.
+        self.record(&exercise.name, false);
         Ok(())
     }
 
@@ -490,6 +633,7 @@ impl Runner {
         let kit = Command::new(&self.cargo)
             .current_dir(&self.root)
             .args(["test", "-p", PACKAGE, "--lib", "--color", "never"])
+            .env_remove("SYNCBOOK_EXERCISE_VARIANT")
             .output()
             .map_err(|err| failed(format!("could not run `{}`: {err}", self.cargo)))?;
         if !kit.status.success() {
@@ -498,12 +642,20 @@ impl Runner {
                 String::from_utf8_lossy(&kit.stdout)
             )));
         }
+        let mut report =
+            |name: &str, what: &str, verdict: Result<String, String>, took: f32| match verdict {
+                Ok(said) => println!("  ok    {name:24} {said} ({took:.1} s)"),
+                Err(said) => {
+                    println!("  FAIL  {name:24} {said} ({took:.1} s)");
+                    problems.push(format!("{name} ({what}): {said}"));
+                }
+            };
         for (copy, what) in [
             (Copy::Working, "unsolved exercises"),
             (Copy::Solutions, "reference solutions"),
         ] {
             println!("== building the {what}");
-            let build = self.cargo_test(copy, None, true);
+            let build = self.cargo_build(copy, None, None);
             if !build.status.success() {
                 return Err(failed(format!(
                     "the {what} do not build:\n{}",
@@ -512,17 +664,40 @@ impl Runner {
             }
             for exercise in &self.manifest.exercises {
                 let t = Instant::now();
-                let checked = self.check(exercise, copy);
-                let took = t.elapsed().as_secs_f32();
+                let checked = self.check(exercise, copy, None);
                 let verdict = match copy {
                     Copy::Working => judge_unsolved(exercise, &checked),
-                    _ => judge_solution(&checked),
+                    Copy::Solutions => judge_solution(&checked),
                 };
-                match verdict {
-                    Ok(said) => println!("  ok    {:24} {said} ({took:.1} s)", exercise.name),
-                    Err(said) => {
-                        println!("  FAIL  {:24} {said} ({took:.1} s)", exercise.name);
-                        problems.push(format!("{} ({what}): {said}", exercise.name));
+                report(&exercise.name, what, verdict, t.elapsed().as_secs_f32());
+            }
+        }
+        let (mut wrong, mut alternatives) = (0, 0);
+        for (variant, what) in [
+            (Variant::Wrong, "wrong solutions: each must fail"),
+            (Variant::Alternative, "correct alternatives: each must pass"),
+        ] {
+            println!("== the {what}");
+            for exercise in &self.manifest.exercises {
+                let files = match variant {
+                    Variant::Wrong => &exercise.wrong,
+                    Variant::Alternative => &exercise.alternatives,
+                };
+                for file in files {
+                    let t = Instant::now();
+                    let checked = self.check(exercise, Copy::Working, Some(file));
+                    let source = std::fs::read_to_string(self.dir.join(file)).unwrap_or_default();
+                    let says = described(&source).unwrap_or_default();
+                    let verdict = match variant {
+                        Variant::Wrong => judge_wrong(&checked),
+                        Variant::Alternative => judge_solution(&checked),
+                    }
+                    .map(|said| format!("{file}: {said}\n{:32}({says})", ""))
+                    .map_err(|said| format!("{file} ({says}): {said}"));
+                    report(&exercise.name, what, verdict, t.elapsed().as_secs_f32());
+                    match variant {
+                        Variant::Wrong => wrong += 1,
+                        Variant::Alternative => alternatives += 1,
                     }
                 }
             }
@@ -531,7 +706,8 @@ impl Runner {
         if problems.is_empty() {
             println!(
                 "verified {} exercises in {took:.0} s: every unsolved one fails for its \
-                 stated reason, every solution passes",
+                 stated reason, every solution and each of {alternatives} correct alternatives \
+                 passes, each of {wrong} wrong solutions fails",
                 self.manifest.exercises.len()
             );
             Ok(())
@@ -584,6 +760,14 @@ fn judge_unsolved(exercise: &Exercise, checked: &Checked) -> Result<String, Stri
                 outcome::compiler_errors(stderr)
             ));
         }
+        Checked::TimedOut { tests, .. } => {
+            return Err(format!(
+                "{} still running after {} s: a test that can hang needs a \
+                 watchdog (`within`) or a model",
+                quoted(tests),
+                run::TEST_LIMIT.as_secs()
+            ));
+        }
     };
     let failed = run.failed();
     for test in &exercise.must_fail {
@@ -626,6 +810,100 @@ fn judge_solution(checked: &Checked) -> Result<String, String> {
             "the solution's test binary crashed:\n{}",
             outcome::compiler_errors(stderr)
         )),
+        Checked::TimedOut { tests, .. } => Err(format!(
+            "{} still running after {} s",
+            quoted(tests),
+            run::TEST_LIMIT.as_secs()
+        )),
+    }
+}
+
+/// A wrong solution must compile and be rejected: some test fails, an
+/// ordinary one, or a model with a loom counterexample (a model that fails
+/// only by loom's branch limit, or a crash, rejects nothing). Says which
+/// tests rejected it.
+fn judge_wrong(checked: &Checked) -> Result<String, String> {
+    let run = match checked {
+        Checked::Passed(run) => {
+            return Err(format!(
+                "passes all {} tests: the graders do not catch this mistake",
+                run.passed()
+            ));
+        }
+        Checked::BuildFailed(errors) => return Err(format!("does not compile:\n{errors}")),
+        Checked::Crashed { stderr, .. } => {
+            return Err(format!(
+                "the test binary crashed:\n{}",
+                outcome::compiler_errors(stderr)
+            ));
+        }
+        Checked::TimedOut { run, tests } => {
+            let mut by = rejecting(run);
+            for test in tests {
+                by.push(format!(
+                    "{test} (still running after {} s)",
+                    run::TEST_LIMIT.as_secs()
+                ));
+            }
+            return Ok(format!("rejected by {}", by.join(", ")));
+        }
+        Checked::TestsFailed(run) => run,
+    };
+    let by = rejecting(run);
+    if by.is_empty() {
+        Err(format!(
+            "fails only models without a loom counterexample: {}",
+            run.failed()
+                .first()
+                .map(|t| run.explain(t))
+                .unwrap_or_default()
+        ))
+    } else {
+        Ok(format!("rejected by {}", by.join(", ")))
+    }
+}
+
+/// The failed tests of `run` that reject what they test: ordinary tests,
+/// and models with a counterexample.
+fn rejecting(run: &TestRun) -> Vec<String> {
+    run.failed()
+        .into_iter()
+        .filter(|test| !test.starts_with("model_") || run.is_counterexample(test))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Each failed test of `run`, with what kind of test it is and what it
+/// said.
+fn print_failures(run: &TestRun) {
+    for test in run.failed() {
+        let kind = if run.is_counterexample(test) {
+            "a loom model: a counterexample"
+        } else if test.starts_with("model_") {
+            "a loom model"
+        } else {
+            "an ordinary test, on real threads"
+        };
+        println!("--- {test} ({kind})\n\n{}\n", run.explain(test));
+    }
+}
+
+/// "; of the other tests, N passed and M failed" for a run in which the
+/// runner stopped some.
+fn finished_besides(run: &TestRun) -> String {
+    match (run.passed(), run.failed().len()) {
+        (0, 0) => String::new(),
+        (p, f) => format!("; of the other tests, {p} passed and {f} failed"),
+    }
+}
+
+/// "`a`", "`a` and `b`", "`a`, `b` and `c`".
+fn quoted(names: &[String]) -> String {
+    let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -671,6 +949,8 @@ mod tests {
             test: "x".into(),
             must_fail: vec!["model_a".into(), "plain".into()],
             hints: vec!["h".into()],
+            wrong: vec![],
+            alternatives: vec![],
         }
     }
 
@@ -706,6 +986,51 @@ mod tests {
                 .contains("no test `plain`")
         );
         assert!(judge_unsolved(&exercise(), &Checked::Passed(run("test a ... ok\n"))).is_err());
+    }
+
+    #[test]
+    fn a_wrong_solution_must_be_rejected_by_a_test_that_says_why() {
+        let by_model = run("test model_a ... FAILED\ntest plain ... ok\n\
+             ---- model_a stdout ----\nloom found an interleaving where x\nfailures:\n");
+        assert_eq!(
+            judge_wrong(&Checked::TestsFailed(by_model)).unwrap(),
+            "rejected by model_a"
+        );
+        let branch_limit = run("test model_a ... FAILED\ntest plain ... ok\n\
+             ---- model_a stdout ----\nloom could not finish exploring whether x\nfailures:\n");
+        let said = judge_wrong(&Checked::TestsFailed(branch_limit)).unwrap_err();
+        assert!(
+            said.starts_with("fails only models without a loom counterexample"),
+            "{said}"
+        );
+        let stuck = Checked::TimedOut {
+            run: run("test plain ... FAILED\n---- plain stdout ----\nboom\nfailures:\n"),
+            tests: vec!["model_b".into()],
+        };
+        assert_eq!(
+            judge_wrong(&stuck).unwrap(),
+            "rejected by plain, model_b (still running after 10 s)"
+        );
+        let said = judge_wrong(&Checked::Passed(run("test a ... ok\n"))).unwrap_err();
+        assert_eq!(
+            said,
+            "passes all 1 tests: the graders do not catch this mistake"
+        );
+        assert!(judge_wrong(&Checked::BuildFailed("error".into())).is_err());
+    }
+
+    #[test]
+    fn a_stopped_run_names_the_stuck_tests_and_counts_the_others() {
+        assert_eq!(finished_besides(&run("")), "");
+        assert_eq!(
+            finished_besides(&run("test a ... ok\ntest b ... FAILED\n")),
+            "; of the other tests, 1 passed and 1 failed"
+        );
+        assert_eq!(quoted(&["a".into()]), "`a`");
+        assert_eq!(
+            quoted(&["a".into(), "b".into(), "c".into()]),
+            "`a`, `b` and `c`"
+        );
     }
 
     #[test]

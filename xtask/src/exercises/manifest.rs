@@ -36,6 +36,72 @@ pub struct Exercise {
     pub must_fail: Vec<String>,
     /// Progressive hints.
     pub hints: Vec<String>,
+    /// Wrong solutions (`wrong/<name>/<mistake>.rs`), each opening with a
+    /// comment line naming its mistake: `verify` requires each to fail.
+    #[serde(default)]
+    pub wrong: Vec<String>,
+    /// Correct solutions other than the reference one
+    /// (`alternatives/<name>/<how>.rs`), each opening with a comment line
+    /// saying how it works: `verify` requires each to pass.
+    #[serde(default)]
+    pub alternatives: Vec<String>,
+}
+
+impl Exercise {
+    /// Every file the exercise names, relative to `exercises/`.
+    fn all_files(&self) -> impl Iterator<Item = &String> {
+        self.files
+            .iter()
+            .chain(&self.solutions)
+            .chain(&self.wrong)
+            .chain(&self.alternatives)
+    }
+}
+
+/// What a wrong or alternative solution says it is: its first line, a
+/// comment (`// Wrong: every access Relaxed.` gives `Wrong: every access
+/// Relaxed.`).
+pub fn described(source: &str) -> Option<&str> {
+    source
+        .lines()
+        .next()?
+        .strip_prefix("//")
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+}
+
+/// Of `names`, the one closest to `typed` (a misspelling of it), if any is
+/// close: at most a third of its letters wrong, or containing it whole.
+pub fn closest<'a>(typed: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    names
+        .into_iter()
+        .map(|name| (distance(typed, name), name))
+        .filter(|(d, name)| {
+            *d <= name.len().max(typed.len()) / 3 || (typed.len() >= 4 && name.contains(typed))
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, name)| name)
+}
+
+/// The edit distance between `a` and `b` (insertions, deletions and
+/// substitutions of one character).
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 impl Manifest {
@@ -68,9 +134,8 @@ impl Manifest {
                     "needs at least one test in `must_fail` (what the unsolved exercise fails)",
                 ));
             }
-            let paths = exercise.files.iter().chain(&exercise.solutions);
-            if let Some(bad) = paths
-                .into_iter()
+            if let Some(bad) = exercise
+                .all_files()
                 .find(|p| p.starts_with('/') || p.contains(".."))
             {
                 return Err(problem(&format!(
@@ -93,16 +158,21 @@ impl Manifest {
         let manifest = Manifest::parse(&text, "exercises/manifest.toml")?;
         for exercise in &manifest.exercises {
             let test = format!("tests/{}.rs", exercise.test);
-            let needed = exercise
-                .files
-                .iter()
-                .chain(&exercise.solutions)
-                .chain(std::iter::once(&test));
+            let needed = exercise.all_files().chain(std::iter::once(&test));
             for file in needed {
                 if !dir.join(file).is_file() {
                     return Err(format!(
                         "exercises/manifest.toml: exercise `{}` names exercises/{file}, which does not exist",
                         exercise.name
+                    ));
+                }
+            }
+            for file in exercise.wrong.iter().chain(&exercise.alternatives) {
+                let source = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+                if described(&source).is_none() {
+                    return Err(format!(
+                        "exercises/{file} must open with a comment line saying what it is \
+                         (`// Wrong: ...` for a wrong solution)"
                     ));
                 }
             }
@@ -117,10 +187,13 @@ impl Manifest {
             .find(|e| e.name == name)
             .ok_or_else(|| {
                 let names: Vec<&str> = self.exercises.iter().map(|e| e.name.as_str()).collect();
-                format!(
-                    "there is no exercise `{name}`; the exercises are: {}",
-                    names.join(", ")
-                )
+                match closest(name, names.iter().copied()) {
+                    Some(near) => format!("there is no exercise `{name}`; did you mean `{near}`?"),
+                    None => format!(
+                        "there is no exercise `{name}`; the exercises are: {}",
+                        names.join(", ")
+                    ),
+                }
             })
     }
 }
@@ -170,7 +243,14 @@ hints = ["first", "second"]
             "Finish the spin lock"
         );
         let missing = manifest.find("nope").unwrap_err();
-        assert!(missing.contains("lock_spin"), "{missing}");
+        assert_eq!(
+            missing,
+            "there is no exercise `nope`; the exercises are: lock_spin"
+        );
+        assert_eq!(
+            manifest.find("lock_spn").unwrap_err(),
+            "there is no exercise `lock_spn`; did you mean `lock_spin`?"
+        );
     }
 
     #[test]
@@ -199,6 +279,32 @@ hints = ["first", "second"]
     }
 
     #[test]
+    fn a_misspelt_name_finds_the_closest_one() {
+        let names = [
+            "value_transfer",
+            "lock_spin_lock",
+            "rlock_owned_lock",
+            "condition_flag",
+        ];
+        assert_eq!(closest("lock_spinlock", names), Some("lock_spin_lock"));
+        assert_eq!(closest("rlock_owned_lok", names), Some("rlock_owned_lock"));
+        assert_eq!(closest("value_tranfser", names), Some("value_transfer"));
+        assert_eq!(closest("condition", names), Some("condition_flag"));
+        assert_eq!(closest("queue", names), None);
+        assert_eq!(distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn a_variant_says_what_it_is_in_its_first_line() {
+        assert_eq!(
+            described("// Wrong: every access Relaxed.\nuse x;"),
+            Some("Wrong: every access Relaxed.")
+        );
+        assert_eq!(described("use x;\n"), None);
+        assert_eq!(described("//\n"), None);
+    }
+
+    #[test]
     fn finds_the_statement_between_its_anchors() {
         let source = "/*\n// ANCHOR: statement\n**Do it.**\nWell.\n// ANCHOR_END: statement\n*/\nfn f() {}\n";
         assert_eq!(statement(source).as_deref(), Some("**Do it.**\nWell."));
@@ -211,6 +317,13 @@ hints = ["first", "second"]
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../exercises");
         let manifest = Manifest::load(&dir).unwrap();
         assert!(manifest.exercises.len() >= 9);
+        for exercise in &manifest.exercises {
+            assert!(
+                exercise.wrong.len() >= 3 && !exercise.alternatives.is_empty(),
+                "{} needs three wrong solutions and a correct alternative",
+                exercise.name
+            );
+        }
         for exercise in &manifest.exercises {
             let source = std::fs::read_to_string(dir.join(&exercise.files[0])).unwrap();
             assert!(

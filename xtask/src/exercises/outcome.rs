@@ -6,6 +6,13 @@ use std::collections::BTreeMap;
 /// The first line of a loom counterexample (the kit's `COUNTEREXAMPLE`).
 pub const COUNTEREXAMPLE: &str = "loom found an interleaving where";
 
+/// The first line of a model loom could not finish (the kit's
+/// `BRANCH_LIMIT`).
+pub const BRANCH_LIMIT: &str = "loom could not finish exploring";
+
+/// The line a passing model prints (the kit's `MODEL_HOLDS`).
+pub const MODEL_HOLDS: &str = "loom checked:";
+
 /// One test's result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -19,7 +26,8 @@ pub enum Status {
 pub struct TestRun {
     /// Each test's result, in the order libtest reported them.
     pub results: Vec<(String, Status)>,
-    /// The captured output of each failed test.
+    /// The captured output of each failed test (and, run with
+    /// `--show-output`, of each passed one).
     pub output: BTreeMap<String, String>,
 }
 
@@ -44,7 +52,7 @@ impl TestRun {
             let header = line
                 .strip_prefix("---- ")
                 .and_then(|rest| rest.strip_suffix(" stdout ----"));
-            if header.is_some() || line == "failures:" {
+            if header.is_some() || line == "failures:" || line == "successes:" {
                 if let Some((name, lines)) = section.take() {
                     run.output.insert(name, lines.join("\n").trim().to_string());
                 }
@@ -85,6 +93,15 @@ impl TestRun {
             .is_some_and(|text| text.contains(COUNTEREXAMPLE))
     }
 
+    /// What a passing model printed: what it checked, over which
+    /// interleavings, in how many executions.
+    pub fn model_checked(&self, test: &str) -> Option<&str> {
+        self.output
+            .get(test)?
+            .lines()
+            .find(|line| line.starts_with(MODEL_HOLDS))
+    }
+
     /// A failed test's output, said plainly: the panic's location line and
     /// libtest's backtrace note are dropped from a loom counterexample
     /// (they point into the kit, not at the student's code).
@@ -92,14 +109,32 @@ impl TestRun {
         let Some(text) = self.output.get(test) else {
             return "(it printed nothing)".to_string();
         };
-        let counterexample = text.contains(COUNTEREXAMPLE);
+        let counterexample = text.contains(COUNTEREXAMPLE) || text.contains(BRANCH_LIMIT);
         text.lines()
             .filter(|line| !line.starts_with("note: run with `RUST_BACKTRACE"))
             .filter(|line| !(counterexample && line.starts_with("thread '")))
+            .map(shortened)
             .collect::<Vec<_>>()
             .join("\n")
             .trim()
             .to_string()
+    }
+}
+
+/// Lines longer than this are cut when shown (an assertion printing a
+/// vector of a thousand numbers).
+pub const MAX_LINE: usize = 300;
+
+/// `line`, cut after [`MAX_LINE`] characters with a note of how many more
+/// there were.
+fn shortened(line: &str) -> String {
+    match line.char_indices().nth(MAX_LINE) {
+        None => line.to_string(),
+        Some((at, _)) => format!(
+            "{} … ({} more characters)",
+            &line[..at],
+            line[at..].chars().count()
+        ),
     }
 }
 
@@ -123,9 +158,19 @@ pub fn compiler_errors(stderr: &str) -> String {
         .to_string()
 }
 
-/// Whether cargo's stderr says the build failed (as opposed to a test).
-pub fn is_build_failure(stderr: &str) -> bool {
-    stderr.contains("error: could not compile") || stderr.contains("error[E")
+/// The test binary `cargo test --no-run` built, from its stderr: the path
+/// in `Executable tests/x.rs (target/debug/deps/x-1234)`, relative to the
+/// workspace.
+pub fn executable(stderr: &str) -> Option<&str> {
+    stderr
+        .lines()
+        .filter(|line| line.trim_start().starts_with("Executable "))
+        .find_map(|line| {
+            line.trim_end()
+                .strip_suffix(')')?
+                .rsplit_once(" (")
+                .map(|(_, path)| path)
+        })
 }
 
 #[cfg(test)]
@@ -174,6 +219,22 @@ test result: FAILED. 1 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out
     }
 
     #[test]
+    fn reads_what_passing_models_checked() {
+        let run = TestRun::parse(
+            "running 2 tests\ntest model_a ... ok\ntest b ... FAILED\n\nsuccesses:\n\n\
+             ---- model_a stdout ----\nloom checked: \"x\" holds over every interleaving, \
+             3 executions.\n\n\nsuccesses:\n    model_a\n\nfailures:\n\n---- b stdout ----\n\
+             boom\n\nfailures:\n    b\n\ntest result: FAILED. 1 passed; 1 failed\n",
+        );
+        assert_eq!(
+            run.model_checked("model_a"),
+            Some("loom checked: \"x\" holds over every interleaving, 3 executions.")
+        );
+        assert_eq!(run.model_checked("b"), None);
+        assert_eq!(run.explain("b"), "boom");
+    }
+
+    #[test]
     fn explains_a_counterexample_without_the_kits_location() {
         let run = TestRun::parse(OUTPUT);
         let said = run.explain("model_two_threads");
@@ -185,14 +246,36 @@ test result: FAILED. 1 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out
     }
 
     #[test]
-    fn tells_build_failures_from_test_failures() {
+    fn a_very_long_line_is_cut() {
+        let long = format!("left: {}", "1, ".repeat(200));
+        let run = TestRun::parse(&format!(
+            "test a ... FAILED\n---- a stdout ----\n{long}\nshort\nfailures:\n"
+        ));
+        let said = run.explain("a");
+        let first = said.lines().next().unwrap();
+        assert_eq!(
+            first.chars().count(),
+            MAX_LINE + " … (306 more characters)".chars().count()
+        );
+        assert!(first.ends_with(" … (306 more characters)"), "{first}");
+        assert_eq!(said.lines().nth(1), Some("short"));
+    }
+
+    #[test]
+    fn finds_the_built_test_binary() {
+        let stderr = "   Compiling syncbook_exercises v0.1.0 (/w/exercises)\n    Finished `test` profile [unoptimized + debuginfo] target(s) in 2.52s\n  Executable tests/lock_spin_lock.rs (target/debug/deps/lock_spin_lock-380927bb8a4e89e4)\n";
+        assert_eq!(
+            executable(stderr),
+            Some("target/debug/deps/lock_spin_lock-380927bb8a4e89e4")
+        );
+        assert_eq!(executable("error: could not compile"), None);
+    }
+
+    #[test]
+    fn keeps_the_compilers_messages_only() {
         let stderr = "   Compiling syncbook_exercises v0.1.0\nerror[E0308]: mismatched types\n --> value/transfer.rs:3:5\nerror: could not compile `syncbook_exercises`\n";
-        assert!(is_build_failure(stderr));
         let errors = compiler_errors(stderr);
         assert!(errors.starts_with("error[E0308]"), "{errors}");
         assert!(!errors.contains("Compiling"));
-        assert!(!is_build_failure(
-            "error: test failed, to rerun pass `--test x`"
-        ));
     }
 }

@@ -1,0 +1,62 @@
+// Wrong: the worker calls `task_done` when it takes a job, before running it.
+use std::sync::Arc;
+
+use super::kit::thread::{self, JoinHandle};
+use super::kit::{Queue, trace};
+
+/// A job for the pool.
+pub type Job = Box<dyn FnOnce() + Send>;
+
+/// A fixed number of worker threads taking jobs from one queue; `None`
+/// tells a worker to stop.
+pub struct TinyPool {
+    jobs: Arc<Queue<Option<Job>>>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl TinyPool {
+    /// A pool of `workers` threads.
+    pub fn new(workers: usize) -> Self {
+        let jobs: Arc<Queue<Option<Job>>> = Arc::new(Queue::new());
+        let workers = (0..workers)
+            .map(|_| {
+                let jobs = jobs.clone();
+                thread::spawn(move || {
+                    while let Some(job) = jobs.get() {
+                        trace::step("takes a job", "");
+                        jobs.task_done().expect("one task_done per job taken");
+                        job();
+                        trace::step("has run the job", "");
+                    }
+                    // The stop marker was put too: count it done as well.
+                    jobs.task_done().expect("one task_done per marker taken");
+                })
+            })
+            .collect();
+        TinyPool { jobs, workers }
+    }
+
+    /// Queues `job` to run on some worker.
+    pub fn submit(&self, job: impl FnOnce() + Send + 'static) {
+        self.jobs.put(Some(Box::new(job)));
+        trace::step("submits a job", "");
+    }
+
+    /// Waits until every job submitted so far has finished.
+    pub fn wait_all(&self) {
+        // `join` waits until every `put` has had its `task_done`.
+        self.jobs.join();
+        trace::step("every job is done", "");
+    }
+
+    /// Stops the workers once the jobs already queued have run, and
+    /// waits for them to end.
+    pub fn shutdown(self) {
+        for _ in &self.workers {
+            self.jobs.put(None);
+        }
+        for worker in self.workers {
+            worker.join().unwrap();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+// Wrong: `total` holds the lock, but `transfer` still reads and writes with separate `get` and `set` calls.
+use super::kit::{Array, trace};
+
+/// Moves `amount` from account `from` to account `to`.
+pub fn transfer(accounts: &Array<i64>, from: usize, to: usize, amount: i64) {
+    // One guard for the whole transfer: nobody sees it, or changes the
+    // accounts, until both are written.
+    let balance = accounts.get(from).unwrap();
+    accounts.set(from, balance - amount).unwrap();
+    let balance = accounts.get(to).unwrap();
+    accounts.set(to, balance + amount).unwrap();
+    trace::step("moves", format!("{amount} from {from} to {to}"));
+}
+
+/// The sum of all the accounts, as it stands between transfers.
+pub fn total(accounts: &Array<i64>) -> i64 {
+    // Under the lock, no transfer can be half done.
+    let sum = accounts.get_lock().iter().sum();
+    trace::step("adds up the accounts:", sum);
+    sum
+}
