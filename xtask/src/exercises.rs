@@ -53,7 +53,7 @@ Commands:
 pub fn run(args: &[String]) -> Result<(), Failure> {
     // A mistake on the command line is answered with this runner's usage.
     run_command(args).map_err(|failure| match failure {
-        Failure::Usage(message) => Failure::Failed(format!("{message}\n\n{USAGE}")),
+        Failure::Usage(message) => Failure::UsageOf(message, USAGE),
         other => other,
     })
 }

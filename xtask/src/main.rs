@@ -35,6 +35,9 @@ Options for `book`:
 pub enum Failure {
     /// Bad command line: print the message and the usage, exit 2.
     Usage(String),
+    /// Bad command line of a subcommand with a usage of its own: print the
+    /// message and that usage, exit 2.
+    UsageOf(String, &'static str),
     /// The task failed: print the message, exit 1.
     Failed(String),
 }
@@ -56,6 +59,11 @@ fn main() -> ExitCode {
         Err(Failure::Usage(message)) => {
             eprintln!("error: {message}\n");
             eprint!("{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Failure::UsageOf(message, usage)) => {
+            eprintln!("error: {message}\n");
+            eprint!("{usage}");
             ExitCode::from(2)
         }
         Err(Failure::Failed(message)) => {
