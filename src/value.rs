@@ -188,23 +188,37 @@ impl<'a, T> ValueGuard<'a, T> {
         self.value.lock.word()
     }
 
-    /// Before a thread sleeps on a condition: lets go of the lock, waits a
-    /// little (see `park::backoff`), and looks again, a few times; returns
-    /// whether `ready` came true. When the thread that will make it true is
-    /// running on another core it usually does within that time, and both
-    /// threads are spared a sleep and a wake-up. A speed trick only: in the
-    /// model build, where it would only add interleavings, it returns
-    /// `false`.
-    pub(crate) fn spin_until(&mut self, ready: impl Fn(&T) -> bool) -> bool {
+    /// Before a thread sleeps on a condition: lets go of the lock and waits
+    /// a little (see `park::backoff`), a few rounds, looking between rounds
+    /// at `maybe_ready` (a look that needs no lock); when that says
+    /// "maybe", takes the lock and looks at the state with `ready`. Returns
+    /// whether `ready` came true, with the lock held either way. When the
+    /// thread that will make it true is running on another core it usually
+    /// does within that time, and both threads are spared a sleep and a
+    /// wake-up. A speed trick only: in the model build, where it would only
+    /// add interleavings, it returns `false`.
+    pub(crate) fn spin_until(
+        &mut self,
+        maybe_ready: impl Fn() -> bool,
+        ready: impl Fn(&T) -> bool,
+    ) -> bool {
         if cfg!(feature = "loom") {
             return false;
         }
         let mut round = 0;
-        while self.unlocked(|| crate::park::backoff(round)) {
+        let mut spin = || {
+            while crate::park::backoff(round) {
+                round += 1;
+                if maybe_ready() {
+                    return true;
+                }
+            }
+            false
+        };
+        while self.unlocked(&mut spin) {
             if ready(self) {
                 return true;
             }
-            round += 1;
         }
         false
     }

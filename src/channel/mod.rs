@@ -32,7 +32,7 @@ use crate::value::{Value, ValueGuard};
 pub(crate) mod oneshot;
 pub(crate) mod wait;
 
-use wait::wait_until;
+use wait::{Hint, wait_until};
 
 /// What a channel's steps and conditions are called in the book's step
 /// tables ("puts; items: 1", "waits on not_full").
@@ -59,6 +59,9 @@ pub(crate) struct Channel<T, X = ()> {
     /// `None`: unbounded, a send never waits.
     capacity: Option<usize>,
     names: &'static Names,
+    /// The speed trick: the state's length and closed flag, for spinning
+    /// waiters to look at without the lock.
+    hint: Hint,
 }
 
 #[derive(Debug)]
@@ -138,6 +141,7 @@ impl<T: Send, X: Send> Channel<T, X> {
             writable: CondVar::named(names.writable),
             capacity,
             names,
+            hint: Hint::default(),
         }
     }
 
@@ -179,6 +183,7 @@ impl<T: Send, X: Send> Channel<T, X> {
             &self.writable,
             |s| &mut s.senders,
             writable,
+            || self.hint.maybe_writable(self.capacity),
             deadline,
         );
         self.push(&mut state, item, on_push)
@@ -206,6 +211,7 @@ impl<T: Send, X: Send> Channel<T, X> {
             return Err(SendFail::Full(item));
         }
         state.items.push_back(item);
+        self.changed(state);
         on_push(&mut state.extra);
         trace::step(self.names.sent, state.items.len());
         self.wake_readable(state, 1);
@@ -243,6 +249,7 @@ impl<T: Send, X: Send> Channel<T, X> {
         let result = change(&mut state.extra, &mut Back(&mut state.items));
         let added = state.items.len() - before;
         if added > 0 {
+            self.changed(state);
             trace::step(self.names.sent, state.items.len());
             self.wake_readable(state, added);
         }
@@ -270,6 +277,7 @@ impl<T: Send, X: Send> Channel<T, X> {
             &self.readable,
             |s| &mut s.receivers,
             State::is_readable,
+            || self.hint.maybe_readable(),
             deadline,
         )
     }
@@ -283,6 +291,7 @@ impl<T: Send, X: Send> Channel<T, X> {
             trace::step(self.names.received_end, "");
             return Err(RecvFail::Closed);
         };
+        self.changed(state);
         trace::step(self.names.received, state.items.len());
         if state.senders > 0 {
             self.writable.notify(1);
@@ -306,6 +315,7 @@ impl<T: Send, X: Send> Channel<T, X> {
             &self.readable,
             |s| &mut s.watchers,
             State::is_readable,
+            || self.hint.maybe_readable(),
             deadline,
         )
     }
@@ -320,6 +330,7 @@ impl<T: Send, X: Send> Channel<T, X> {
         }
         on_close(&mut state.extra);
         state.closed = true;
+        self.changed(&state);
         trace::step(self.names.closed, "");
         self.wake_all(&state);
     }
@@ -334,7 +345,16 @@ impl<T: Send, X: Send> Channel<T, X> {
             state.closed = true;
             self.wake_all(&state);
         }
-        std::mem::take(&mut state.items)
+        let items = std::mem::take(&mut state.items);
+        self.changed(&state);
+        items
+    }
+
+    /// After a change of the items or the close, under the lock: the hint
+    /// for spinning waiters.
+    #[inline]
+    fn changed(&self, state: &State<T, X>) {
+        self.hint.set(state.items.len(), state.closed);
     }
 
     fn wake_all(&self, state: &State<T, X>) {

@@ -123,6 +123,7 @@ impl<T: Send> OneShot<T> {
             &self.slot.filled,
             |s| &mut s.waiting,
             SlotState::is_ready,
+            || true, // no hint: each look takes the lock
             deadline,
         )
     }

@@ -21,17 +21,20 @@ use crate::value::ValueGuard;
 /// First the speed trick ([`ValueGuard::spin_until`]): let go of the lock
 /// and look again a few times, over a microsecond or so. The thread that
 /// will make `ready` true is often running on another core and does so in
-/// that time; then neither thread pays for a sleep and a wake-up. (Not in
-/// the model build, where it would only add interleavings.) Then the sleep
-/// on `cond`, counted in `*sleepers(state)` while it lasts.
+/// that time; then neither thread pays for a sleep and a wake-up. While it
+/// spins it looks only at `maybe_ready`, a [`Hint`], and takes the lock to
+/// look at the state itself only when that says "maybe". (Not in the
+/// model build, where it would only add interleavings.) Then the sleep on
+/// `cond`, counted in `*sleepers(state)` while it lasts.
 pub(crate) fn wait_until<S>(
     guard: &mut ValueGuard<'_, S>,
     cond: &CondVar,
     sleepers: fn(&mut S) -> &mut usize,
     ready: impl Fn(&S) -> bool,
+    maybe_ready: impl Fn() -> bool,
     deadline: Option<&Deadline>,
 ) -> bool {
-    if ready(guard) || guard.spin_until(&ready) {
+    if ready(guard) || guard.spin_until(maybe_ready, &ready) {
         return true;
     }
     *sleepers(guard) += 1;
@@ -40,3 +43,56 @@ pub(crate) fn wait_until<S>(
     ready
 }
 // ANCHOR_END: wait_until
+
+/// A speed trick beside a channel's lock: its number of items and its
+/// closed flag, copied into an atomic after every change made under the
+/// lock, so that a thread spinning before it sleeps can look without
+/// taking the lock. (Taking the lock to look fights the very thread that
+/// is about to make the change.) Only a hint: what the waiter does is
+/// decided under the lock. Not in the model build, where nobody spins.
+#[derive(Debug, Default)]
+pub(crate) struct Hint {
+    #[cfg(not(feature = "loom"))]
+    word: std::sync::atomic::AtomicUsize,
+}
+
+#[cfg(not(feature = "loom"))]
+const CLOSED: usize = 1 << (usize::BITS - 1);
+
+impl Hint {
+    /// Records the state just changed under the lock.
+    #[inline]
+    pub(crate) fn set(&self, len: usize, closed: bool) {
+        #[cfg(not(feature = "loom"))]
+        self.word.store(
+            len | if closed { CLOSED } else { 0 },
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        #[cfg(feature = "loom")]
+        let _ = (len, closed);
+    }
+
+    /// Whether a receive might find an item or the close now.
+    #[inline]
+    pub(crate) fn maybe_readable(&self) -> bool {
+        #[cfg(not(feature = "loom"))]
+        return self.word.load(std::sync::atomic::Ordering::Relaxed) != 0;
+        #[cfg(feature = "loom")]
+        true
+    }
+
+    /// Whether a send might find room (below `capacity`) or the close now.
+    #[inline]
+    pub(crate) fn maybe_writable(&self, capacity: Option<usize>) -> bool {
+        #[cfg(not(feature = "loom"))]
+        {
+            let word = self.word.load(std::sync::atomic::Ordering::Relaxed);
+            word & CLOSED != 0 || capacity.is_none_or(|cap| word < cap)
+        }
+        #[cfg(feature = "loom")]
+        {
+            let _ = capacity;
+            true
+        }
+    }
+}
