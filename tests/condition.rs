@@ -507,9 +507,9 @@ fn model_a_waiter_moved_to_the_lock_then_timing_out_strands_nobody() {
 // ANCHOR_END: model_requeue
 
 #[test]
-#[ignore = "deep: the same model with no preemption bound"]
-fn model_a_waiter_moved_to_the_lock_then_timing_out_strands_nobody_unbounded() {
-    let found = outcomes(&Builder::new(), requeue_then_time_out);
+#[ignore = "deep: the same model with a preemption bound of 5"]
+fn model_a_waiter_moved_to_the_lock_then_timing_out_strands_nobody_deeper() {
+    let found = outcomes(&bounded(5), requeue_then_time_out);
     assert_eq!(found.values(), vec![(false, 2), (true, 2)]);
     println!("{}", found.report("(A notified, final count)"));
 }
