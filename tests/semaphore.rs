@@ -392,10 +392,16 @@ fn one_permit<S: SemaphoreLike>(
     rounds: usize,
 ) -> impl Fn() + Send + Sync + 'static {
     move || {
-        let sem = leak(S::new(1));
-        let inside = leak(loom::sync::atomic::AtomicUsize::new(0));
-        let data = leak(Guarded(loom::cell::UnsafeCell::new(0)));
-        let body = move || {
+        // Shared through std's `Arc`, which loom does not see, rather than
+        // `leak`: the full run has millions of executions, and `leak` would
+        // keep every one's semaphore until the test ends.
+        let room = std::sync::Arc::new((
+            S::new(1),
+            loom::sync::atomic::AtomicUsize::new(0),
+            Guarded(loom::cell::UnsafeCell::new(0)),
+        ));
+        let body = move |room: std::sync::Arc<(S, _, Guarded)>| {
+            let (sem, inside, data) = &*room;
             for _ in 0..rounds {
                 sem.acquire();
                 holder(inside, 1);
@@ -406,12 +412,16 @@ fn one_permit<S: SemaphoreLike>(
         };
         let others: Vec<_> = ["A", "B", "C"][..threads - 1]
             .iter()
-            .map(|name| spawn(name, body))
+            .map(|name| {
+                let room = room.clone();
+                spawn(name, move || body(room))
+            })
             .collect();
-        body();
+        body(room.clone());
         for t in others {
             t.join().unwrap();
         }
+        let sem = &room.0;
         sem.acquire();
         sem.release();
         assert_eq!(sem.value(), 1, "the permit is back");
