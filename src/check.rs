@@ -21,6 +21,13 @@
 //! builder with a preemption bound, for models too big to explore in full;
 //! [`Failure::report`] is a failure's table and loom's verdict, for the book.
 //!
+//! A model's result is only as wide as what loom explored, so every result
+//! carries it: [`Outcomes`] and [`Failure`] remember the preemption bound of
+//! the builder they ran with, and everything they write for the book says
+//! it ([`Explored`]: "every interleaving with at most 3 preemptions, 673
+//! executions", or "every interleaving, 3589 executions" for a model
+//! explored in full).
+//!
 //! ```ignore
 //! let found = outcomes(&loom::model::Builder::new(), || {
 //!     let v = leak(Value::new(0));
@@ -42,6 +49,52 @@ use loom::model::Builder;
 use crate::error::panic_message;
 use crate::trace::{self, Step};
 
+/// How much of a model loom explored: the preemption bound of the run
+/// (`None`: no bound, every interleaving) and the number of executions.
+/// Shows as the claim a result makes, e.g. "every interleaving with at
+/// most 2 preemptions, 1,204 executions".
+///
+/// ```
+/// use syncbook_model::check::Explored;
+///
+/// let full = Explored { bound: None, executions: 3589 };
+/// assert_eq!(full.to_string(), "every interleaving, 3589 executions");
+/// let bounded = Explored { bound: Some(1), executions: 12 };
+/// assert_eq!(
+///     bounded.to_string(),
+///     "every interleaving with at most 1 preemption, 12 executions"
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Explored {
+    /// The preemption bound: how many times at most a thread was switched
+    /// out against its will. `None`: no bound.
+    pub bound: Option<usize>,
+    /// How many executions loom ran.
+    pub executions: usize,
+}
+
+impl std::fmt::Display for Explored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}, {} executions",
+            searched(self.bound),
+            self.executions
+        )
+    }
+}
+
+/// What a run with preemption bound `bound` searches, in words.
+fn searched(bound: Option<usize>) -> String {
+    match bound {
+        None => "every interleaving".to_string(),
+        Some(0) => "every interleaving with no preemption".to_string(),
+        Some(1) => "every interleaving with at most 1 preemption".to_string(),
+        Some(n) => format!("every interleaving with at most {n} preemptions"),
+    }
+}
+
 /// What [`outcomes`] found.
 #[derive(Debug)]
 pub struct Outcomes<T> {
@@ -50,6 +103,8 @@ pub struct Outcomes<T> {
     pub examples: BTreeMap<T, Vec<Step>>,
     /// How many executions loom explored.
     pub executions: usize,
+    /// The preemption bound of the run (`None`: every interleaving).
+    pub bound: Option<usize>,
 }
 
 impl<T: Clone + Ord> Outcomes<T> {
@@ -59,14 +114,27 @@ impl<T: Clone + Ord> Outcomes<T> {
     }
 }
 
+impl<T> Outcomes<T> {
+    /// What loom explored to find these outcomes: the claim any statement
+    /// about them makes ("every interleaving with at most 3 preemptions,
+    /// 673 executions"). Write this, never the bare executions count.
+    pub fn explored(&self) -> Explored {
+        Explored {
+            bound: self.bound,
+            executions: self.executions,
+        }
+    }
+}
+
 impl<T: Debug> Outcomes<T> {
-    /// A short Markdown report: the set of results and the executions count.
+    /// A short Markdown report: the set of results, and what loom explored
+    /// to find them (its preemption bound and the executions count).
     pub fn report(&self, what: &str) -> String {
         let set: Vec<String> = self.examples.keys().map(|v| format!("{v:?}")).collect();
         format!(
-            "Reachable {what}: {{{}}}, over {} executions explored by loom.",
+            "Reachable {what}: {{{}}}. Explored: {}.",
             set.join(", "),
-            self.executions
+            self.explored()
         )
     }
 }
@@ -81,6 +149,7 @@ where
     let found = Arc::new(Mutex::new(Outcomes {
         examples: BTreeMap::new(),
         executions: 0,
+        bound: builder.preemption_bound,
     }));
     let sink = found.clone();
     builder.check(move || {
@@ -105,6 +174,8 @@ pub struct Failure {
     pub message: String,
     /// How many executions loom ran, the failing one included.
     pub executions: usize,
+    /// The preemption bound loom searched within (`None`: no bound).
+    pub bound: Option<usize>,
     /// The steps of the failing execution, up to the failure.
     pub trace: Vec<Step>,
 }
@@ -115,11 +186,34 @@ impl Failure {
         self.message.starts_with("deadlock")
     }
 
+    /// Whether loom found two accesses to a loom `UnsafeCell` (or a
+    /// non-atomic use of an atomic) that nothing orders: a data race, or a
+    /// write not published to the thread that read it.
+    pub fn is_causality_violation(&self) -> bool {
+        self.message.contains("Causality violation")
+    }
+
+    /// What loom searched until it found this failure (the failing
+    /// execution included).
+    pub fn explored(&self) -> Explored {
+        Explored {
+            bound: self.bound,
+            executions: self.executions,
+        }
+    }
+
     /// For the book: the failing steps as a table, then loom's verdict
-    /// (the first part of its message, e.g. `deadlock`) and `why`.
+    /// (the first part of its message, e.g. `deadlock`) and `why`, then
+    /// where loom searched ("found in execution 5, searching every
+    /// interleaving with at most 2 preemptions").
     pub fn report(&self, why: &str) -> String {
         let verdict = self.message.split(';').next().unwrap_or_default();
-        format!("{}\nloom: `{verdict}`: {why}", step_table(&self.trace))
+        format!(
+            "{}\nloom: `{verdict}`: {why}\n(Found in execution {}, searching {}.)",
+            step_table(&self.trace),
+            self.executions,
+            searched(self.bound)
+        )
     }
 }
 
@@ -173,6 +267,7 @@ where
         Err(payload) => Err(Failure {
             message: panic_message(&*payload),
             executions,
+            bound: builder.preemption_bound,
             trace: trace::take(),
         }),
     }
@@ -193,6 +288,12 @@ where
 /// Leaks `value` for the length of the test, to share it between model
 /// threads without `Arc`: loom models every reference-count change of its
 /// `Arc`, which multiplies the executions it has to explore.
+///
+/// Every execution leaks its own value, a few hundred bytes for most
+/// models: nothing for thousands of executions, gigabytes for tens of
+/// millions. A model that big can share through `std::sync::Arc` instead,
+/// whose count loom does not see either, and which frees the value when
+/// the execution ends.
 pub fn leak<T>(value: T) -> &'static T {
     Box::leak(Box::new(value))
 }

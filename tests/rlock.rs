@@ -227,8 +227,9 @@ mod sequential {
 
 use loom::model::Builder;
 use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use syncbook_model::check::{for_book, leak, must_fail, outcomes, spawn};
+use syncbook_model::check::{Failure, explore, for_book, leak, must_fail, outcomes, spawn};
 use syncbook_model::rlock::naive::PyValue;
+use syncbook_model::twins::rlock as twins;
 
 // ANCHOR: model_deadlock
 #[test]
@@ -258,78 +259,194 @@ fn model_rlock_makes_the_same_code_work() {
 }
 // ANCHOR_END: model_deadlock
 
-/// The critical section: count ourselves in, let loom switch threads, check
-/// that nobody else came in, count out.
-fn critical_section(inside: &AtomicUsize) {
-    let before = inside.fetch_add(1, Ordering::SeqCst);
+/// What the models need of an `RLock`.
+trait RLockLike: Send + Sync + 'static {
+    fn new() -> Self;
+    fn acquire(&self);
+    fn release(&self) -> Result<(), syncbook_model::ReleaseError>;
+    fn is_owned(&self) -> bool;
+    fn recursion_count(&self) -> usize;
+}
+
+macro_rules! rlock_like {
+    ($($ty:path),*) => {$(
+        impl RLockLike for $ty {
+            fn new() -> Self { <$ty>::new() }
+            fn acquire(&self) { <$ty>::acquire(self) }
+            fn release(&self) -> Result<(), syncbook_model::ReleaseError> { <$ty>::release(self) }
+            fn is_owned(&self) -> bool { <$ty>::is_owned(self) }
+            fn recursion_count(&self) -> usize { <$ty>::recursion_count(self) }
+        }
+    )*};
+}
+rlock_like!(
+    syncbook_model::RLock,
+    twins::ClearsOwnerLate,
+    twins::AnyoneMayRelease,
+    twins::IgnoresTheCount
+);
+
+/// What the threads share: a count of the threads inside, and the data the
+/// lock guards, in a loom `UnsafeCell` (loom reports two accesses to it
+/// that nothing orders).
+struct Shared {
+    inside: AtomicUsize,
+    data: loom::cell::UnsafeCell<u32>,
+}
+
+// SAFETY: `data` is only touched in `critical_section`, under the RLock
+// being tested; if it fails, loom reports the accesses first.
+unsafe impl Sync for Shared {}
+
+/// The critical section: count ourselves in, check that nobody else came
+/// in, write the data, count out. The count is `Relaxed`, so only the lock
+/// orders one holder's write before the next one's.
+fn critical_section(shared: &Shared) {
+    let before = shared.inside.fetch_add(1, Ordering::Relaxed);
     assert_eq!(before, 0, "two threads inside the RLock at once");
-    inside.fetch_sub(1, Ordering::SeqCst);
+    // SAFETY: see `Shared`.
+    shared.data.with_mut(|p| unsafe { *p += 1 });
+    shared.inside.fetch_sub(1, Ordering::Relaxed);
 }
 
 // ANCHOR: models
+/// Two threads each take the lock, re-enter, and let go in two steps,
+/// touching the data at both depths.
+fn mutual_exclusion_while_reentering<R: RLockLike>() -> usize {
+    let r = leak(R::new());
+    let shared = leak(Shared {
+        inside: AtomicUsize::new(0),
+        data: loom::cell::UnsafeCell::new(0),
+    });
+    let body = move || {
+        r.acquire();
+        r.acquire(); // re-entry
+        critical_section(shared);
+        assert_eq!(r.release(), Ok(()), "the owner's release was refused");
+        critical_section(shared); // still held once
+        assert_eq!(r.release(), Ok(()), "the owner's release was refused");
+    };
+    let a = spawn("A", body);
+    body();
+    a.join().unwrap();
+    r.recursion_count()
+}
+
 #[test]
 fn model_mutual_exclusion_while_one_reenters() {
-    let found = outcomes(&Builder::new(), || {
-        let r = leak(syncbook_model::RLock::new());
-        let inside = leak(AtomicUsize::new(0));
-        let body = move || {
-            r.acquire();
-            r.acquire(); // re-entry
-            critical_section(inside);
-            r.release().unwrap();
-            critical_section(inside); // still held once
-            r.release().unwrap();
-        };
-        let a = spawn("A", body);
-        body();
-        a.join().unwrap();
-        r.recursion_count()
-    });
+    let found = outcomes(
+        &Builder::new(),
+        mutual_exclusion_while_reentering::<syncbook_model::RLock>,
+    );
     assert_eq!(found.values(), vec![0]);
     insta::assert_snapshot!(
         "mutex_reentry",
         for_book(&format!(
-            "2 threads, each re-entering once: mutual exclusion held, every thread finished, in all {} executions.",
-            found.executions
+            "2 threads, each re-entering once: mutual exclusion held, every thread finished. Explored: {}.",
+            found.explored()
         ))
     );
 }
 
+/// `main` holds the lock; `A`'s release must fail and change nothing.
+fn a_non_owner_release_changes_nothing<R: RLockLike>() {
+    let r = leak(R::new());
+    r.acquire();
+    let a = spawn("A", move || {
+        (r.release(), r.is_owned(), r.recursion_count())
+    });
+    let theirs = a.join().unwrap();
+    let not_owner = Err(syncbook_model::ReleaseError::NotOwner);
+    assert_eq!(
+        theirs,
+        (not_owner, false, 0),
+        "A: (release, is_owned, count)"
+    );
+    let mine = (r.is_owned(), r.recursion_count());
+    assert_eq!(mine, (true, 1), "main: (is_owned, count)");
+    assert_eq!(r.release(), Ok(()), "the owner's release was refused");
+}
+
 #[test]
 fn model_a_non_owner_release_fails_and_changes_nothing() {
-    let found = outcomes(&Builder::new(), || {
-        let r = leak(syncbook_model::RLock::new());
+    outcomes(
+        &Builder::new(),
+        a_non_owner_release_changes_nothing::<syncbook_model::RLock>,
+    );
+}
+
+/// `main` holds the lock twice; `A` must not get in before main's second
+/// release.
+fn a_waiter_waits_for_the_last_release<R: RLockLike>() {
+    let r = leak(R::new());
+    let got_in = leak(AtomicBool::new(false));
+    r.acquire();
+    r.acquire();
+    let a = spawn("A", move || {
         r.acquire();
-        let a = spawn("A", move || {
-            (r.release(), r.is_owned(), r.recursion_count())
-        });
-        let theirs = a.join().unwrap();
-        let mine = (r.is_owned(), r.recursion_count());
-        r.release().unwrap();
-        (theirs, mine)
+        got_in.store(true, Ordering::SeqCst);
+        assert_eq!(r.release(), Ok(()), "the owner's release was refused");
     });
-    let not_owner = Err(syncbook_model::ReleaseError::NotOwner);
-    assert_eq!(found.values(), vec![((not_owner, false, 0), (true, 1))]);
+    assert_eq!(r.release(), Ok(()), "the owner's release was refused");
+    let early = got_in.load(Ordering::SeqCst); // one release to go
+    assert!(!early, "A got in while main still held the lock once");
+    assert_eq!(r.release(), Ok(()), "the owner's release was refused");
+    a.join().unwrap();
+    assert!(got_in.load(Ordering::SeqCst));
 }
 
 #[test]
 fn model_a_waiter_gets_in_only_after_as_many_releases_as_acquires() {
-    let found = outcomes(&Builder::new(), || {
-        let r = leak(syncbook_model::RLock::new());
-        let got_in = leak(AtomicBool::new(false));
-        r.acquire();
-        r.acquire();
-        let a = spawn("A", move || {
-            r.acquire();
-            got_in.store(true, Ordering::SeqCst);
-            r.release().unwrap();
-        });
-        r.release().unwrap();
-        let early = got_in.load(Ordering::SeqCst); // one release to go
-        r.release().unwrap();
-        a.join().unwrap();
-        (early, got_in.load(Ordering::SeqCst))
-    });
-    assert_eq!(found.values(), vec![(false, true)]);
+    outcomes(
+        &Builder::new(),
+        a_waiter_waits_for_the_last_release::<syncbook_model::RLock>,
+    );
 }
 // ANCHOR_END: models
+
+// ANCHOR: twins
+/// Runs the chapter's three models against `R`, which the real `RLock`
+/// passes over every interleaving; returns the first failure loom finds.
+fn rejected<R: RLockLike>() -> Failure {
+    let builder = Builder::new();
+    let failure = explore(&builder, || {
+        mutual_exclusion_while_reentering::<R>();
+    })
+    .and_then(|_| explore(&builder, a_non_owner_release_changes_nothing::<R>))
+    .and_then(|_| explore(&builder, a_waiter_waits_for_the_last_release::<R>));
+    match failure {
+        Ok(_) => panic!("every model passed {}", std::any::type_name::<R>()),
+        Err(failure) => failure,
+    }
+}
+
+#[test]
+fn model_rejects_rlock_that_clears_the_owner_late() {
+    // The late clear lands on the next owner's token: its re-entry then
+    // waits for a lock it holds itself.
+    let failure = rejected::<twins::ClearsOwnerLate>();
+    assert!(failure.is_deadlock(), "{}", failure.message);
+}
+
+#[test]
+fn model_rejects_rlock_that_anyone_may_release() {
+    let failure = rejected::<twins::AnyoneMayRelease>();
+    assert!(
+        failure.message.contains("A: (release, is_owned, count)"),
+        "{}",
+        failure.message
+    );
+}
+
+#[test]
+fn model_rejects_rlock_that_ignores_the_count() {
+    // The first release lets go of the lock and forgets the owner, so the
+    // owner's second release (it took the lock twice) is refused.
+    let failure = rejected::<twins::IgnoresTheCount>();
+    assert!(
+        failure.message.contains("the owner's release was refused"),
+        "{}",
+        failure.message
+    );
+}
+// ANCHOR_END: twins

@@ -137,22 +137,67 @@ fn array_locked_updates_from_threads_are_exact() {
 
 // ---------------------------------------------------------------------------
 // The models.
+//
+// Written once, over a small trait, and run against the real `Value` with
+// its exact increment (which must pass) and against broken twins
+// (`syncbook_model::twins::value`), which must each fail.
 
 use loom::model::Builder;
-use syncbook_model::check::{bounded, for_book, leak, must_fail, outcomes, spawn, step_table};
+use syncbook_model::check::{
+    Failure, bounded, explore, for_book, leak, must_fail, outcomes, spawn, step_table,
+};
+use syncbook_model::twins::value as twins;
 use syncbook_model::value as model_value;
+
+/// A shared number that threads increment and read.
+trait Counter: Send + Sync + 'static {
+    fn new(x: i32) -> Self;
+    fn increment(&self);
+    fn get(&self) -> i32;
+}
+
+/// The real thing: a `Value`, incremented with the lock held across the
+/// read and the write.
+impl Counter for model_value::Value<i32> {
+    fn new(x: i32) -> Self {
+        model_value::Value::new(x)
+    }
+    fn increment(&self) {
+        model_value::locked_increment(self)
+    }
+    fn get(&self) -> i32 {
+        model_value::Value::get(self)
+    }
+}
+
+macro_rules! counter {
+    ($($twin:ident),*) => {$(
+        impl Counter for twins::$twin {
+            fn new(x: i32) -> Self { twins::$twin::new(x) }
+            fn increment(&self) { twins::$twin::increment(self) }
+            fn get(&self) -> i32 { twins::$twin::get(self) }
+        }
+    )*};
+}
+counter!(SeparateGetSet, RelaxedGuard, UnlockedGet);
 
 // ANCHOR: two_threads
 /// Two threads, `A` and the model's own `main`, each increment a shared
-/// `Value` (starting at 0) twice with `inc`; the result is the final value.
-fn two_threads_twice(inc: fn(&model_value::Value<i32>)) -> i32 {
-    let v = leak(model_value::Value::new(0));
+/// counter (starting at 0) twice; the result is the final value.
+///
+/// The counter is shared through std's `Arc`, not `leak`: loom does not see
+/// its reference count (so it adds no interleavings, as with `leak`), and
+/// it frees the counter at the end of each execution, where `leak` would
+/// keep every execution's counter until the test ends.
+fn two_threads_twice<C: Counter>() -> i32 {
+    let v = std::sync::Arc::new(C::new(0));
+    let theirs = v.clone();
     let a = spawn("A", move || {
-        inc(v);
-        inc(v);
+        theirs.increment();
+        theirs.increment();
     });
-    inc(v);
-    inc(v);
+    v.increment();
+    v.increment();
     a.join().unwrap();
     v.get()
 }
@@ -161,12 +206,11 @@ fn two_threads_twice(inc: fn(&model_value::Value<i32>)) -> i32 {
 // ANCHOR: model_racy
 #[test]
 fn model_racy_increment_can_lose_updates() {
+    // `SeparateGetSet` is a `Value` incremented with `racy_increment`.
     // Every interleaving in which the threads are interrupted at most three
     // times: enough to reach every outcome, in a fraction of a second. The
-    // full exploration is the ignored test below (tens of minutes).
-    let found = outcomes(&bounded(3), || {
-        two_threads_twice(model_value::racy_increment)
-    });
+    // deeper and full explorations are ignored tests below.
+    let found = outcomes(&bounded(3), two_threads_twice::<twins::SeparateGetSet>);
     assert_eq!(found.values(), vec![2, 3, 4]);
     insta::assert_snapshot!("racy_outcomes", for_book(&found.report("final values")));
     let worst = &found.examples[&2];
@@ -175,24 +219,95 @@ fn model_racy_increment_can_lose_updates() {
 // ANCHOR_END: model_racy
 
 #[test]
-#[ignore = "explores millions of interleavings: tens of minutes"]
+#[ignore = "deep: the racy model with at most 8 preemptions"]
+fn model_racy_increment_deeper() {
+    let found = outcomes(&bounded(8), two_threads_twice::<twins::SeparateGetSet>);
+    assert_eq!(found.values(), vec![2, 3, 4]);
+    insta::assert_snapshot!(
+        "racy_outcomes_deep",
+        for_book(&found.report("final values"))
+    );
+}
+
+#[test]
+#[ignore = "too deep even for CI: no preemption bound, more than 25 million executions"]
 fn model_racy_increment_full_exploration() {
-    let found = outcomes(&Builder::new(), || {
-        two_threads_twice(model_value::racy_increment)
-    });
+    let found = outcomes(&Builder::new(), two_threads_twice::<twins::SeparateGetSet>);
     assert_eq!(found.values(), vec![2, 3, 4]);
 }
 
 // ANCHOR: model_locked
+/// The exact increment: nothing but 4.
+fn exact<C: Counter>() -> i32 {
+    let end = two_threads_twice::<C>();
+    assert_eq!(end, 4, "an update was lost");
+    end
+}
+
+/// A read while another thread increments sees the value before or after,
+/// and nothing the lock does not order.
+fn read_while_writing<C: Counter>() -> i32 {
+    let v = leak(C::new(0));
+    let a = spawn("A", move || v.increment());
+    let seen = v.get();
+    a.join().unwrap();
+    seen
+}
+
 #[test]
 fn model_locked_increment_is_exact() {
-    let found = outcomes(&Builder::new(), || {
-        two_threads_twice(model_value::locked_increment)
-    });
+    let found = outcomes(&Builder::new(), exact::<model_value::Value<i32>>);
     assert_eq!(found.values(), vec![4]);
     insta::assert_snapshot!("locked_outcomes", for_book(&found.report("final values")));
+    let found = outcomes(
+        &Builder::new(),
+        read_while_writing::<model_value::Value<i32>>,
+    );
+    assert_eq!(found.values(), vec![0, 1]);
 }
 // ANCHOR_END: model_locked
+
+// ANCHOR: twins
+/// Runs both models, which the real `Value` passes over every
+/// interleaving, against a twin; returns the first failure loom finds.
+fn rejected<C: Counter>() -> Failure {
+    let builder = Builder::new();
+    let failure = explore(&builder, || {
+        exact::<C>();
+    })
+    .and_then(|_| {
+        explore(&builder, || {
+            read_while_writing::<C>();
+        })
+    });
+    match failure {
+        Ok(_) => panic!("every model passed {}", std::any::type_name::<C>()),
+        Err(failure) => failure,
+    }
+}
+
+#[test]
+fn model_rejects_value_with_separately_locked_get_and_set() {
+    let failure = rejected::<twins::SeparateGetSet>();
+    assert!(
+        failure.message.contains("an update was lost"),
+        "{}",
+        failure.message
+    );
+}
+
+#[test]
+fn model_rejects_value_whose_guard_publishes_relaxed() {
+    let failure = rejected::<twins::RelaxedGuard>();
+    assert!(failure.is_causality_violation(), "{}", failure.message);
+}
+
+#[test]
+fn model_rejects_value_read_without_the_lock() {
+    let failure = rejected::<twins::UnlockedGet>();
+    assert!(failure.is_causality_violation(), "{}", failure.message);
+}
+// ANCHOR_END: twins
 
 // ANCHOR: model_unlocked
 #[test]
