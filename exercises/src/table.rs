@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use syncbook_model::trace::Step;
 
 /// Where the book explains why a read may return an older value.
-pub const OLDER_VALUE_SECTION: &str = "chapters/lock.md, \"The naive lock\"";
+pub const OLDER_VALUE_SECTION: &str =
+    "chapters/how-to-use.md, \"What a model proves, and what it does not\"";
 
 /// Tables longer than this are cut.
 pub const MAX_ROWS: usize = 60;
