@@ -4,6 +4,7 @@
 
 use super::{Deadline, Signal, WaitQueue, backoff};
 use crate::sync::{AtomicUsize, Ordering};
+use crate::trace;
 
 // ANCHOR: state
 // The word: the number of free permits times two, plus one bit.
@@ -126,6 +127,9 @@ impl ParkingWord {
                     Ordering::Relaxed,
                 ) {
                     Ok(_) => {
+                        if state < ONE {
+                            trace::step("finds no permit; waits", "");
+                        }
                         // Took one, and another is free for the next in line.
                         wake_next = queued > 0 && next >= ONE;
                         return state >= ONE;
