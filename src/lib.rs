@@ -49,6 +49,8 @@ pub mod value;
 
 #[cfg(feature = "loom")]
 pub mod check;
+#[cfg(feature = "loom")]
+pub mod twins;
 
 pub use barrier::Barrier;
 pub use condition::{CondVar, Condition, ConditionGuard, Event};

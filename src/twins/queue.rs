@@ -1,0 +1,1 @@
+//! Broken twins of the Queue chapter.
