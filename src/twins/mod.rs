@@ -8,4 +8,5 @@ pub mod barrier;
 pub mod condition;
 pub mod manager;
 pub mod pipe;
+pub mod pool;
 pub mod queue;
