@@ -379,7 +379,7 @@ fn receiver_dropped_during_send<P: ModelPipe>() -> (Result<(), i32>, Result<(), 
 
 #[test]
 fn model_the_last_message_arrives_before_the_end_of_file() {
-    let found = outcomes(&bounded(4), || last_message_then_end::<RealPipe>());
+    let found = outcomes(&bounded(4), last_message_then_end::<RealPipe>);
     println!(
         "last message, then end of file: all {} executions (2 threads, preemption bound 4)",
         found.executions

@@ -46,6 +46,12 @@ pub struct TicketLeftBehind {
     queue: loom::sync::Mutex<(u64, VecDeque<(u64, Signal)>)>,
 }
 
+impl Default for TicketLeftBehind {
+    fn default() -> Self {
+        TicketLeftBehind::new()
+    }
+}
+
 impl TicketLeftBehind {
     /// A condition variable with nobody waiting.
     pub fn new() -> Self {
