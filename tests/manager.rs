@@ -388,7 +388,7 @@ fn model_either_proxy_can_be_first() {
 
 /// The appends model, one preemption deeper (four threads with the server).
 #[test]
-#[ignore = "deep: 4 threads, preemption bound 1; runs for minutes"]
+#[ignore = "deep: 4 threads, preemption bound 1; had not finished after 8 minutes"]
 fn model_concurrent_appends_deep() {
     let found = outcomes(&bounded(1), || {
         let manager = syncbook_model::Manager::<(), i32>::new();
