@@ -165,10 +165,35 @@ fn model_counter_and_flag_fails_when_reused() {
 // ANCHOR_END: model_naive
 
 // ANCHOR: model_real
+/// Three threads, every interleaving with no preemption at all (threads
+/// switch only where one blocks or ends): what `cargo test` runs.
 #[test]
 fn model_nobody_leaves_a_round_early_three_threads_two_rounds() {
-    // Bounded: three threads through two rounds of a Condition-based
-    // barrier is millions of executions in full.
+    let found = outcomes(&bounded(0), || {
+        let barrier = leak(syncbook_model::Barrier::new(3));
+        let arrived = arrivals();
+        let body = move || two_rounds(3, arrived, || assert!(barrier.wait().is_ok()));
+        let a = spawn("A", body);
+        let b = spawn("B", body);
+        body();
+        a.join().unwrap();
+        b.join().unwrap();
+        barrier.n_waiting()
+    });
+    assert_eq!(found.values(), vec![0]);
+    println!(
+        "3 threads x 2 rounds: nobody left a round early, every thread finished, in all {} executions (preemption bound 0).",
+        found.executions
+    );
+}
+
+/// The same, deeper: at most one preemption. A bound of 1 does not reach
+/// an execution in which two threads are each switched out against their
+/// will (say, one in each round); a bound of 2 did not finish in eight
+/// minutes.
+#[test]
+#[ignore = "deep: 3 threads, preemption bound 1, 100,092 executions, about 10 s"]
+fn model_nobody_leaves_a_round_early_three_threads_two_rounds_deep() {
     let found = outcomes(&bounded(1), || {
         let barrier = leak(syncbook_model::Barrier::new(3));
         let arrived = arrivals();
@@ -233,3 +258,177 @@ fn model_a_timeout_breaks_it_for_both_or_neither() {
     );
 }
 // ANCHOR_END: model_real
+
+// ---------------------------------------------------------------------------
+// The same models over a small trait, run against the real barrier (which
+// must pass) and its broken twins (`syncbook_model::twins::barrier`), which
+// must each fail, for the reason named.
+
+type ModelBroken = syncbook_model::BrokenBarrierError;
+use syncbook_model::twins::barrier::{Mistake, TwinBarrier};
+
+trait ModelBarrier: Sync + 'static {
+    fn for_parties(parties: usize) -> Self;
+    fn wait(&self) -> Result<usize, ModelBroken>;
+    fn reset(&self);
+    fn abort(&self);
+    fn n_waiting(&self) -> usize;
+    fn broken(&self) -> bool;
+}
+
+impl ModelBarrier for syncbook_model::Barrier {
+    fn for_parties(parties: usize) -> Self {
+        syncbook_model::Barrier::new(parties)
+    }
+    fn wait(&self) -> Result<usize, ModelBroken> {
+        syncbook_model::Barrier::wait(self)
+    }
+    fn reset(&self) {
+        syncbook_model::Barrier::reset(self);
+    }
+    fn abort(&self) {
+        syncbook_model::Barrier::abort(self);
+    }
+    fn n_waiting(&self) -> usize {
+        syncbook_model::Barrier::n_waiting(self)
+    }
+    fn broken(&self) -> bool {
+        syncbook_model::Barrier::broken(self)
+    }
+}
+
+macro_rules! twin_barrier {
+    ($twin:ident) => {
+        struct $twin(TwinBarrier);
+        impl ModelBarrier for $twin {
+            fn for_parties(parties: usize) -> Self {
+                $twin(TwinBarrier::new(parties, Mistake::$twin))
+            }
+            fn wait(&self) -> Result<usize, ModelBroken> {
+                self.0.wait()
+            }
+            fn reset(&self) {
+                self.0.reset();
+            }
+            fn abort(&self) {
+                self.0.abort();
+            }
+            fn n_waiting(&self) -> usize {
+                self.0.n_waiting()
+            }
+            fn broken(&self) -> bool {
+                self.0.broken()
+            }
+        }
+    };
+}
+twin_barrier!(RoundNotAdvanced);
+twin_barrier!(NoWaitForDrain);
+twin_barrier!(ResetWithoutNotify);
+
+/// `threads` threads (`main` and `A`, then `B`) through two rounds of a
+/// barrier for as many: nobody leaves a round before all have arrived,
+/// and nobody is left waiting.
+fn rounds<B: ModelBarrier>(threads: usize) -> impl Fn() + Send + Sync + 'static {
+    move || {
+        let barrier: &B = leak(B::for_parties(threads));
+        let arrived = arrivals();
+        let body = move || two_rounds(threads, arrived, || assert!(barrier.wait().is_ok()));
+        let others: Vec<_> = ["A", "B"][..threads - 1]
+            .iter()
+            .map(|name| spawn(name, body))
+            .collect();
+        body();
+        for t in others {
+            t.join().unwrap();
+        }
+    }
+}
+
+/// Lets the model's other threads run until `done()` holds.
+fn spin_until(done: impl Fn() -> bool) {
+    while !done() {
+        loom::thread::yield_now();
+    }
+}
+
+/// A barrier for 2: `A` waits; `main`, once `A` is waiting, resets it.
+/// `A`'s wait fails; then the barrier works again for both.
+fn reset_while_waiting<B: ModelBarrier>() {
+    let barrier: &B = leak(B::for_parties(2));
+    let a = spawn("A", move || {
+        (barrier.wait().is_ok(), barrier.wait().is_ok())
+    });
+    spin_until(|| barrier.n_waiting() == 1);
+    barrier.reset();
+    let mine = barrier.wait().is_ok();
+    assert_eq!(
+        (a.join().unwrap(), mine),
+        ((false, true), true),
+        "the waiter's wait fails, then the next round works"
+    );
+}
+
+/// A barrier for 2: `A` waits; `main`, once `A` is waiting, aborts it.
+/// `A`'s wait fails, and so does every later wait.
+fn abort_while_waiting<B: ModelBarrier>() {
+    let barrier: &B = leak(B::for_parties(2));
+    let a = spawn("A", move || barrier.wait().is_ok());
+    spin_until(|| barrier.n_waiting() == 1);
+    barrier.abort();
+    let mine = barrier.wait().is_ok();
+    assert_eq!(
+        (a.join().unwrap(), mine, barrier.broken()),
+        (false, false, true),
+        "every wait fails after abort"
+    );
+}
+
+#[test]
+fn model_reset_while_a_thread_waits_fails_its_wait_and_nothing_hangs() {
+    let found = outcomes(&bounded(3), reset_while_waiting::<syncbook_model::Barrier>);
+    insta::assert_snapshot!(
+        "reset_while_waiting",
+        for_book(&format!(
+            "reset while `A` waits: its wait fails, the next round works, nothing hangs, in all {} executions (2 threads, every interleaving with at most 3 preemptions).",
+            found.executions
+        ))
+    );
+}
+
+#[test]
+fn model_abort_while_a_thread_waits_fails_every_wait_and_nothing_hangs() {
+    let found = outcomes(&bounded(3), abort_while_waiting::<syncbook_model::Barrier>);
+    insta::assert_snapshot!(
+        "abort_while_waiting",
+        for_book(&format!(
+            "abort while `A` waits: every wait fails, nothing hangs, in all {} executions (2 threads, every interleaving with at most 3 preemptions).",
+            found.executions
+        ))
+    );
+}
+
+#[test]
+fn model_rejects_barrier_round_not_advanced() {
+    let failure = must_fail(&bounded(3), rounds::<RoundNotAdvanced>(2));
+    assert!(failure.is_deadlock(), "{}", failure.message);
+    println!("{}", failure.report("the twin's failure"));
+}
+
+#[test]
+fn model_rejects_barrier_without_waiting_for_the_drain() {
+    let failure = must_fail(&bounded(3), rounds::<NoWaitForDrain>(2));
+    assert!(
+        failure.message.contains("before all arrived"),
+        "{}",
+        failure.message
+    );
+    println!("{}", failure.report("the twin's failure"));
+}
+
+#[test]
+fn model_rejects_barrier_reset_without_notify() {
+    let failure = must_fail(&bounded(3), reset_while_waiting::<ResetWithoutNotify>);
+    assert!(failure.is_deadlock(), "{}", failure.message);
+    println!("{}", failure.report("the twin's failure"));
+}

@@ -385,3 +385,141 @@ fn model_either_proxy_can_be_first() {
     insta::assert_snapshot!("first", for_book(&found.report("lists")));
 }
 // ANCHOR_END: model_first
+
+/// The appends model, one preemption deeper (four threads with the server).
+#[test]
+#[ignore = "deep: 4 threads, preemption bound 1; had not finished after 8 minutes"]
+fn model_concurrent_appends_deep() {
+    let found = outcomes(&bounded(1), || {
+        let manager = syncbook_model::Manager::<(), i32>::new();
+        let (list_a, list_b) = (manager.list(), manager.list());
+        let a = spawn("A", move || {
+            list_a.append(1).unwrap();
+            list_a.append(2).unwrap();
+        });
+        let b = spawn("B", move || {
+            list_b.append(10).unwrap();
+            list_b.append(20).unwrap();
+        });
+        a.join().unwrap();
+        b.join().unwrap();
+        let got = manager.list().to_vec().unwrap();
+        manager.shutdown();
+        got
+    });
+    println!("{}", found.report("lists"));
+    assert_eq!(
+        found.values().len(),
+        6,
+        "all six orders of [1, 2] and [10, 20]"
+    );
+}
+
+/// The either-first model, one preemption deeper.
+#[test]
+#[ignore = "deep: 3 threads, preemption bound 2, 382,924 executions, about 45 s"]
+fn model_either_proxy_can_be_first_deep() {
+    let found = outcomes(&bounded(2), || {
+        let manager = syncbook_model::Manager::<(), i32>::new();
+        let (list_a, list_main) = (manager.list(), manager.list());
+        let a = spawn("A", move || list_a.append(1).unwrap());
+        list_main.append(10).unwrap();
+        a.join().unwrap();
+        let got = list_main.to_vec().unwrap();
+        manager.shutdown();
+        got
+    });
+    println!("{}", found.report("lists"));
+    assert_eq!(found.values(), vec![vec![1, 10], vec![10, 1]]);
+}
+
+// ---------------------------------------------------------------------------
+// The gate: `shutdown` racing a proxy's call, over a small trait, run
+// against the real manager (which must pass) and a broken twin
+// (`syncbook_model::twins::manager`), which must fail.
+
+use syncbook_model::check::must_fail;
+use syncbook_model::twins::manager::{GateLetGoBeforePut, TwinListProxy};
+
+trait ModelManager: Sized + 'static {
+    type List: Send + 'static;
+    fn start() -> Self;
+    fn list(&self) -> Self::List;
+    /// `Err` hands the item back.
+    fn append(list: &Self::List, item: i32) -> Result<(), i32>;
+    fn shutdown(self);
+}
+
+impl ModelManager for syncbook_model::Manager<(), i32> {
+    type List = syncbook_model::ListProxy<i32>;
+    fn start() -> Self {
+        syncbook_model::Manager::new()
+    }
+    fn list(&self) -> Self::List {
+        syncbook_model::Manager::list(self)
+    }
+    fn append(list: &Self::List, item: i32) -> Result<(), i32> {
+        list.append(item).map_err(|gone| gone.into_inner())
+    }
+    fn shutdown(self) {
+        syncbook_model::Manager::shutdown(self);
+    }
+}
+
+impl ModelManager for GateLetGoBeforePut {
+    type List = TwinListProxy;
+    fn start() -> Self {
+        GateLetGoBeforePut::new()
+    }
+    fn list(&self) -> Self::List {
+        GateLetGoBeforePut::list(self)
+    }
+    fn append(list: &Self::List, item: i32) -> Result<(), i32> {
+        list.append(item)
+    }
+    fn shutdown(self) {
+        GateLetGoBeforePut::shutdown(self);
+    }
+}
+
+// ANCHOR: model_gate
+/// `A` appends 1 through a proxy while `main` shuts the manager down: the
+/// call either completes or hands the item back in `ManagerGone`; it never
+/// waits for ever (loom reports a deadlock) and never loses the item.
+fn shutdown_racing_a_call<M: ModelManager>() -> Result<(), i32> {
+    let manager = M::start();
+    let list = manager.list();
+    let a = spawn("A", move || M::append(&list, 1));
+    manager.shutdown();
+    let got = a.join().unwrap();
+    assert!(got == Ok(()) || got == Err(1), "the item lost: {got:?}");
+    got
+}
+
+/// Three threads with the server; every interleaving with at most 2
+/// preemptions.
+#[test]
+fn model_shutdown_racing_a_call_completes_it_or_hands_the_item_back() {
+    let found = outcomes(
+        &bounded(2),
+        shutdown_racing_a_call::<syncbook_model::Manager<(), i32>>,
+    );
+    assert_eq!(found.values(), vec![Ok(()), Err(1)]);
+    insta::assert_snapshot!(
+        "gate",
+        for_book(&format!(
+            "{} (3 threads with the server, every interleaving with at most 2 preemptions)",
+            found.report("results of A's append")
+        ))
+    );
+}
+// ANCHOR_END: model_gate
+
+#[test]
+fn model_rejects_manager_gate_let_go_before_the_put() {
+    let failure = must_fail(&bounded(2), || {
+        let _ = shutdown_racing_a_call::<GateLetGoBeforePut>();
+    });
+    assert!(failure.is_deadlock(), "{}", failure.message);
+    println!("{}", failure.report("the twin's failure"));
+}

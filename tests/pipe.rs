@@ -294,3 +294,127 @@ fn model_duplex_every_message_once_in_order_then_end_of_file() {
     );
 }
 // ANCHOR_END: model_pipe
+
+// ---------------------------------------------------------------------------
+// Two models over a small trait, run against the real pipe (which must
+// pass) and against broken twins (`syncbook_model::twins::pipe`), which
+// must each fail, for the reason named.
+
+use syncbook_model::check::must_fail;
+use syncbook_model::twins::pipe::{self as twins, Mistake, TwinReceiver, TwinSender};
+
+/// One direction of a pipe holding at most `capacity` messages.
+trait ModelPipe: 'static {
+    type Rx: Send + 'static;
+    type Tx: Send + 'static;
+    fn bounded(capacity: usize) -> (Self::Rx, Self::Tx);
+    /// `Err` hands the message back.
+    fn send(tx: &Self::Tx, item: i32) -> Result<(), i32>;
+    /// `None`: the end of file.
+    fn recv(rx: &Self::Rx) -> Option<i32>;
+}
+
+struct RealPipe;
+impl ModelPipe for RealPipe {
+    type Rx = syncbook_model::Receiver<i32>;
+    type Tx = syncbook_model::Sender<i32>;
+    fn bounded(capacity: usize) -> (Self::Rx, Self::Tx) {
+        twins::real_bounded(capacity)
+    }
+    fn send(tx: &Self::Tx, item: i32) -> Result<(), i32> {
+        tx.send(item).map_err(|e| e.into_inner())
+    }
+    fn recv(rx: &Self::Rx) -> Option<i32> {
+        rx.recv().ok()
+    }
+}
+
+macro_rules! twin_pipe {
+    ($twin:ident) => {
+        struct $twin;
+        impl ModelPipe for $twin {
+            type Rx = TwinReceiver<i32>;
+            type Tx = TwinSender<i32>;
+            fn bounded(capacity: usize) -> (Self::Rx, Self::Tx) {
+                twins::twin_bounded(capacity, Mistake::$twin)
+            }
+            fn send(tx: &Self::Tx, item: i32) -> Result<(), i32> {
+                tx.send(item)
+            }
+            fn recv(rx: &Self::Rx) -> Option<i32> {
+                rx.recv()
+            }
+        }
+    };
+}
+twin_pipe!(ClosedBeforeEmpty);
+twin_pipe!(DropWakesNoSender);
+
+/// `A` sends 1 and closes its end; `main` receives until the end of file:
+/// it gets 1, then the end, never the end alone.
+fn last_message_then_end<P: ModelPipe>() {
+    let (rx, tx) = P::bounded(1);
+    let a = spawn("A", move || {
+        P::send(&tx, 1).unwrap();
+        drop(tx);
+    });
+    let first = P::recv(&rx);
+    assert_eq!(first, Some(1), "the last message lost");
+    assert_eq!(P::recv(&rx), None);
+    a.join().unwrap();
+}
+
+/// `A` sends 1, then 2, into a pipe holding one message: the second waits
+/// for room. `main` drops its receiving end meanwhile, having received
+/// nothing. Each send either succeeds or hands its message back, and none
+/// waits for ever (loom reports a deadlock). Returns what `A`'s sends gave.
+fn receiver_dropped_during_send<P: ModelPipe>() -> (Result<(), i32>, Result<(), i32>) {
+    let (rx, tx) = P::bounded(1);
+    let a = spawn("A", move || (P::send(&tx, 1), P::send(&tx, 2)));
+    drop(rx);
+    let sent = a.join().unwrap();
+    assert_eq!(sent.1, Err(2), "the second send hands its message back");
+    sent
+}
+
+#[test]
+fn model_the_last_message_arrives_before_the_end_of_file() {
+    let found = outcomes(&bounded(4), last_message_then_end::<RealPipe>);
+    println!(
+        "last message, then end of file: all {} executions (2 threads, preemption bound 4)",
+        found.executions
+    );
+}
+
+#[test]
+fn model_a_receiver_dropped_during_a_send_hands_the_message_back() {
+    let found = outcomes(&bounded(4), receiver_dropped_during_send::<RealPipe>);
+    assert_eq!(found.values(), vec![(Ok(()), Err(2)), (Err(1), Err(2))]);
+    insta::assert_snapshot!(
+        "receiver_dropped",
+        for_book(&format!(
+            "{} (2 threads, every interleaving with at most 4 preemptions)",
+            found.report("(first send, second send)")
+        ))
+    );
+}
+
+#[test]
+fn model_rejects_pipe_looking_at_closed_before_empty() {
+    let failure = must_fail(&bounded(4), last_message_then_end::<ClosedBeforeEmpty>);
+    assert!(
+        failure.message.contains("the last message lost"),
+        "{}",
+        failure.message
+    );
+    println!("{}", failure.report("the twin's failure"));
+}
+
+#[test]
+fn model_rejects_pipe_receiver_drop_that_wakes_no_sender() {
+    let failure = must_fail(&bounded(4), || {
+        let _ = receiver_dropped_during_send::<DropWakesNoSender>();
+    });
+    assert!(failure.is_deadlock(), "{}", failure.message);
+    println!("{}", failure.report("the twin's failure"));
+}

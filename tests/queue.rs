@@ -367,69 +367,297 @@ fn model_one_condition_for_two_kinds_of_waiter_strands_a_producer() {
 // ANCHOR_END: model_naive
 
 // ANCHOR: model_queue
-/// 2 producers, 1 consumer, a queue of capacity 1. Bounded to one
-/// preemption: 82,570 executions in seconds; a bound of 2 runs for minutes.
-#[test]
-fn model_two_producers_one_consumer_every_item_once_each_producers_in_order() {
-    let found = outcomes(&bounded(1), || {
-        let q = leak(syncbook_model::Queue::bounded(1));
-        let a = spawn("A", move || {
-            q.put(1);
-            q.put(2);
-        });
-        let b = spawn("B", move || {
-            q.put(10);
-            q.put(20);
-        });
-        let got: Vec<i32> = (0..4).map(|_| q.get()).collect();
-        a.join().unwrap(); // loom fails the model if any thread is stuck
-        b.join().unwrap();
-        got
-    });
-    for got in found.values() {
-        let mut sorted = got.clone();
-        sorted.sort_unstable();
-        assert_eq!(sorted, [1, 2, 10, 20], "every item exactly once");
-        let from_a: Vec<i32> = got.iter().copied().filter(|&i| i < 10).collect();
-        let from_b: Vec<i32> = got.iter().copied().filter(|&i| i >= 10).collect();
-        assert_eq!(
-            (from_a, from_b),
-            (vec![1, 2], vec![10, 20]),
-            "FIFO per producer"
-        );
-    }
-    insta::assert_snapshot!("two_producers", for_book(&found.report("orders received")));
+/// What the models need of a queue of capacity 1 (the real one, and each
+/// broken twin at the end of this file).
+trait ModelQueue: Sync + 'static {
+    fn with_capacity_1() -> Self;
+    fn put(&self, item: i32);
+    fn get(&self) -> i32;
 }
 
-/// The same queue and threads, one item each, with `task_done` and `join`:
-/// `B`'s `join` returns only after its item's `task_done`. Bounded to two
-/// preemptions.
-#[test]
-fn model_join_returns_only_after_the_last_task_done() {
-    let found = outcomes(&bounded(2), || {
-        let q = leak(syncbook_model::Queue::bounded(1));
-        // Whether `main` has dealt with B's item. Relaxed: only the queue's
-        // lock can make the write visible to B after its join.
+/// ... and of its tasks.
+trait ModelTasks: ModelQueue {
+    fn task_done(&self);
+    fn join(&self);
+}
+
+impl ModelQueue for syncbook_model::Queue<i32> {
+    fn with_capacity_1() -> Self {
+        syncbook_model::Queue::bounded(1)
+    }
+    fn put(&self, item: i32) {
+        syncbook_model::Queue::put(self, item);
+    }
+    fn get(&self) -> i32 {
+        syncbook_model::Queue::get(self)
+    }
+}
+
+impl ModelTasks for syncbook_model::Queue<i32> {
+    fn task_done(&self) {
+        syncbook_model::Queue::task_done(self).unwrap();
+    }
+    fn join(&self) {
+        syncbook_model::Queue::join(self);
+    }
+}
+
+/// Producers `A` and `B` put their items, in order; `main` gets them all.
+/// Every item arrives exactly once, each producer's in the order it put
+/// them, and nobody is left waiting (loom reports a deadlock otherwise).
+fn two_producers<Q: ModelQueue>(
+    from_a: &'static [i32],
+    from_b: &'static [i32],
+) -> impl Fn() -> Vec<i32> + Send + Sync + 'static {
+    move || {
+        let q: &Q = leak(Q::with_capacity_1());
+        let a = spawn("A", move || from_a.iter().for_each(|&i| q.put(i)));
+        let b = spawn("B", move || from_b.iter().for_each(|&i| q.put(i)));
+        let got: Vec<i32> = (0..from_a.len() + from_b.len()).map(|_| q.get()).collect();
+        a.join().unwrap();
+        b.join().unwrap();
+        let of = |items: &[i32]| -> Vec<i32> {
+            got.iter().copied().filter(|i| items.contains(i)).collect()
+        };
+        assert_eq!(
+            (of(from_a), of(from_b)),
+            (from_a.to_vec(), from_b.to_vec()),
+            "every item exactly once, each producer's in order"
+        );
+        got
+    }
+}
+
+/// One producer, `main`, puts 1 and 2; two consumers, `A` and `B`, get one
+/// each: each item reaches exactly one of them.
+fn two_consumers<Q: ModelQueue>() -> (i32, i32) {
+    let q: &Q = leak(Q::with_capacity_1());
+    let a = spawn("A", move || q.get());
+    let b = spawn("B", move || q.get());
+    q.put(1);
+    q.put(2);
+    let got = (a.join().unwrap(), b.join().unwrap());
+    assert!(
+        got == (1, 2) || got == (2, 1),
+        "each item to exactly one consumer: {got:?}"
+    );
+    got
+}
+
+/// `B` puts an item and joins; `main` gets every item, sets a flag once it
+/// has dealt with `B`'s, and calls `task_done`. With `with_a`, a third
+/// thread `A` puts one more item first. The flag is a relaxed atomic: only
+/// the queue's lock orders its write before `B`'s read after `join`.
+fn join_after_task_done<Q: ModelTasks>(with_a: bool) -> impl Fn() + Send + Sync + 'static {
+    move || {
+        let q: &Q = leak(Q::with_capacity_1());
         let b_item_done = leak(loom::sync::atomic::AtomicBool::new(false));
-        let a = spawn("A", move || q.put(1));
+        let a = with_a.then(|| spawn("A", move || q.put(1)));
         let b = spawn("B", move || {
             q.put(2);
             q.join();
-            b_item_done.load(Ordering::Relaxed)
+            assert!(
+                b_item_done.load(Ordering::Relaxed),
+                "B's join returned before its item was done"
+            );
         });
-        for _ in 0..2 {
+        for _ in 0..1 + usize::from(with_a) {
             if q.get() == 2 {
                 b_item_done.store(true, Ordering::Relaxed);
             }
-            q.task_done().unwrap();
+            q.task_done();
         }
-        a.join().unwrap();
-        b.join().unwrap()
+        if let Some(a) = a {
+            a.join().unwrap();
+        }
+        b.join().unwrap();
+    }
+}
+
+/// 2 producers (`A`: 1, 2; `B`: 10), 1 consumer, capacity 1: every
+/// interleaving with at most 1 preemption. (The deep runs below: two items
+/// from `B` too, or 2 preemptions.)
+#[test]
+fn model_two_producers_one_consumer_every_item_once_each_producers_in_order() {
+    let found = outcomes(
+        &bounded(1),
+        two_producers::<syncbook_model::Queue<i32>>(&[1, 2], &[10]),
+    );
+    assert_eq!(
+        found.values().len(),
+        3,
+        "all three orders of [1, 2] and [10]"
+    );
+    insta::assert_snapshot!(
+        "two_producers",
+        for_book(&format!(
+            "{}\n(3 threads, every interleaving with at most 1 preemption)",
+            found.report("orders received")
+        ))
+    );
+}
+
+/// 1 producer, 2 consumers, capacity 1: the threads the naive queue's
+/// deadlock needs, every interleaving with at most 2 preemptions (as the
+/// naive model).
+#[test]
+fn model_one_producer_two_consumers_each_item_to_one() {
+    let found = outcomes(&bounded(2), two_consumers::<syncbook_model::Queue<i32>>);
+    assert_eq!(found.values(), vec![(1, 2), (2, 1)]);
+    insta::assert_snapshot!(
+        "two_consumers",
+        for_book(&format!(
+            "{}\n(3 threads, every interleaving with at most 2 preemptions)",
+            found.report("(A got, B got)")
+        ))
+    );
+}
+
+/// `B`'s `join` returns only after its item's `task_done`, with `A`'s item
+/// in the queue too: 3 threads, every interleaving with at most 1
+/// preemption. (Below: 2 threads, at most 4; the deep run: 3 threads, 2.)
+#[test]
+fn model_join_returns_only_after_the_last_task_done() {
+    let found = outcomes(&bounded(1), || {
+        join_after_task_done::<syncbook_model::Queue<i32>>(true)();
     });
-    assert_eq!(found.values(), vec![true], "B's join saw its item done");
     insta::assert_snapshot!(
         "join",
-        for_book(&found.report("answers to \"was B's item done?\""))
+        for_book(&format!(
+            "B's join saw its item done in all {} executions (3 threads, every interleaving with at most 1 preemption).",
+            found.executions
+        ))
+    );
+}
+
+#[test]
+fn model_join_two_threads_four_preemptions() {
+    let found = outcomes(
+        &bounded(4),
+        join_after_task_done::<syncbook_model::Queue<i32>>(false),
+    );
+    println!(
+        "B's join saw its item done in all {} executions (2 threads, preemption bound 4).",
+        found.executions
     );
 }
 // ANCHOR_END: model_queue
+
+#[test]
+#[ignore = "deep: 2 producers x 2 items, preemption bound 1, 82,570 executions, about 13 s"]
+fn model_two_producers_two_items_each_deep() {
+    let found = outcomes(
+        &bounded(1),
+        two_producers::<syncbook_model::Queue<i32>>(&[1, 2], &[10, 20]),
+    );
+    assert_eq!(
+        found.values().len(),
+        6,
+        "all six orders of [1, 2] and [10, 20]"
+    );
+}
+
+#[test]
+#[ignore = "deep: 2 producers (2 items and 1), preemption bound 2, 405,683 executions, about 40 s"]
+fn model_two_producers_two_preemptions_deep() {
+    let found = outcomes(
+        &bounded(2),
+        two_producers::<syncbook_model::Queue<i32>>(&[1, 2], &[10]),
+    );
+    assert_eq!(
+        found.values().len(),
+        3,
+        "all three orders of [1, 2] and [10]"
+    );
+}
+
+#[test]
+#[ignore = "deep: 3 threads, preemption bound 2, 279,779 executions, about 45 s"]
+fn model_join_returns_only_after_the_last_task_done_three_threads_deep() {
+    outcomes(
+        &bounded(2),
+        join_after_task_done::<syncbook_model::Queue<i32>>(true),
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Broken twins (`syncbook_model::twins::queue`, and the naive queue): each
+// must fail one of the models above, for the reason named.
+
+use syncbook_model::twins::queue::{Mistake, TwinQueue};
+
+impl ModelQueue for OneConditionQueue<i32> {
+    fn with_capacity_1() -> Self {
+        OneConditionQueue::bounded(1)
+    }
+    fn put(&self, item: i32) {
+        OneConditionQueue::put(self, item);
+    }
+    fn get(&self) -> i32 {
+        OneConditionQueue::get(self)
+    }
+}
+
+struct CountsOnGet(TwinQueue<i32>);
+struct GetWithIf(TwinQueue<i32>);
+
+macro_rules! twin_queue {
+    ($twin:ident) => {
+        impl ModelQueue for $twin {
+            fn with_capacity_1() -> Self {
+                $twin(TwinQueue::bounded(1, Mistake::$twin))
+            }
+            fn put(&self, item: i32) {
+                self.0.put(item);
+            }
+            fn get(&self) -> i32 {
+                self.0.get()
+            }
+        }
+        impl ModelTasks for $twin {
+            fn task_done(&self) {
+                self.0.task_done();
+            }
+            fn join(&self) {
+                self.0.join();
+            }
+        }
+    };
+}
+twin_queue!(CountsOnGet);
+twin_queue!(GetWithIf);
+
+#[test]
+fn model_rejects_queue_counting_on_get() {
+    let failure = must_fail(&bounded(4), join_after_task_done::<CountsOnGet>(false));
+    assert!(
+        failure
+            .message
+            .contains("B's join returned before its item was done"),
+        "{}",
+        failure.message
+    );
+    println!("{}", failure.report("the twin's failure"));
+}
+
+#[test]
+fn model_rejects_queue_get_with_if() {
+    let failure = must_fail(&bounded(2), || {
+        two_consumers::<GetWithIf>();
+    });
+    assert!(
+        failure.message.contains("woken by a put, so not empty"),
+        "{}",
+        failure.message
+    );
+    println!("{}", failure.report("the twin's failure"));
+}
+
+#[test]
+fn model_rejects_queue_with_one_condition() {
+    let failure = must_fail(&bounded(2), || {
+        two_consumers::<OneConditionQueue<i32>>();
+    });
+    assert!(failure.is_deadlock(), "{}", failure.message);
+    println!("{}", failure.report("the twin's failure"));
+}
