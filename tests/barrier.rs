@@ -182,8 +182,8 @@ fn model_nobody_leaves_a_round_early_three_threads_two_rounds() {
     });
     assert_eq!(found.values(), vec![0]);
     println!(
-        "3 threads x 2 rounds: nobody left a round early, every thread finished, in all {} executions (preemption bound 0).",
-        found.executions
+        "3 threads x 2 rounds: nobody left a round early, every thread finished, explored: {}.",
+        found.explored()
     );
 }
 
@@ -209,8 +209,8 @@ fn model_nobody_leaves_a_round_early_three_threads_two_rounds_deep() {
     insta::assert_snapshot!(
         "three_threads_two_rounds",
         for_book(&format!(
-            "3 threads x 2 rounds: nobody left a round early, every thread finished, in all {} executions (preemption bound 1).",
-            found.executions
+            "3 threads x 2 rounds: nobody left a round early, every thread finished, explored: {}.",
+            found.explored()
         ))
     );
 }
@@ -231,8 +231,8 @@ fn model_nobody_leaves_a_round_early_two_threads_two_rounds() {
     insta::assert_snapshot!(
         "two_threads_two_rounds",
         for_book(&format!(
-            "2 threads x 2 rounds: nobody left a round early, every thread finished, in all {} executions (preemption bound 3).",
-            found.executions
+            "2 threads x 2 rounds: nobody left a round early, every thread finished, explored: {}.",
+            found.explored()
         ))
     );
 }
@@ -390,8 +390,8 @@ fn model_reset_while_a_thread_waits_fails_its_wait_and_nothing_hangs() {
     insta::assert_snapshot!(
         "reset_while_waiting",
         for_book(&format!(
-            "reset while `A` waits: its wait fails, the next round works, nothing hangs, in all {} executions (2 threads, every interleaving with at most 3 preemptions).",
-            found.executions
+            "reset while `A` waits: its wait fails, the next round works, nothing hangs, explored: {} (2 threads).",
+            found.explored()
         ))
     );
 }
@@ -402,8 +402,8 @@ fn model_abort_while_a_thread_waits_fails_every_wait_and_nothing_hangs() {
     insta::assert_snapshot!(
         "abort_while_waiting",
         for_book(&format!(
-            "abort while `A` waits: every wait fails, nothing hangs, in all {} executions (2 threads, every interleaving with at most 3 preemptions).",
-            found.executions
+            "abort while `A` waits: every wait fails, nothing hangs, explored: {} (2 threads).",
+            found.explored()
         ))
     );
 }

@@ -508,7 +508,7 @@ fn model_shutdown_racing_a_call_completes_it_or_hands_the_item_back() {
     insta::assert_snapshot!(
         "gate",
         for_book(&format!(
-            "{} (3 threads with the server, every interleaving with at most 2 preemptions)",
+            "{} (3 threads with the server)",
             found.report("results of A's append")
         ))
     );

@@ -381,8 +381,8 @@ fn receiver_dropped_during_send<P: ModelPipe>() -> (Result<(), i32>, Result<(), 
 fn model_the_last_message_arrives_before_the_end_of_file() {
     let found = outcomes(&bounded(4), last_message_then_end::<RealPipe>);
     println!(
-        "last message, then end of file: all {} executions (2 threads, preemption bound 4)",
-        found.executions
+        "last message, then end of file (2 threads), explored: {}",
+        found.explored()
     );
 }
 
@@ -393,7 +393,7 @@ fn model_a_receiver_dropped_during_a_send_hands_the_message_back() {
     insta::assert_snapshot!(
         "receiver_dropped",
         for_book(&format!(
-            "{} (2 threads, every interleaving with at most 4 preemptions)",
+            "{} (2 threads)",
             found.report("(first send, second send)")
         ))
     );

@@ -1111,7 +1111,7 @@ fn model_naive_terminate_runs_a_task_taken_after_it_began() {
     insta::assert_snapshot!(
         "naive_terminate",
         for_book(&format!(
-            "{} (3 threads: main and 2 workers, every interleaving with at most 2 preemptions)\n\n{}",
+            "{} (3 threads: main and 2 workers)\n\n{}",
             found.report("fates of the three tasks"),
             failure.report("a task ran that no worker held when terminate began")
         ))
@@ -1129,7 +1129,7 @@ fn model_terminate_leaves_nobody_waiting() {
     insta::assert_snapshot!(
         "terminate",
         for_book(&format!(
-            "{} (3 threads: main and 2 workers, every interleaving with at most 2 preemptions)",
+            "{} (3 threads: main and 2 workers)",
             found.report("fates of the three tasks")
         ))
     );

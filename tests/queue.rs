@@ -490,10 +490,7 @@ fn model_two_producers_one_consumer_every_item_once_each_producers_in_order() {
     );
     insta::assert_snapshot!(
         "two_producers",
-        for_book(&format!(
-            "{}\n(3 threads, every interleaving with at most 1 preemption)",
-            found.report("orders received")
-        ))
+        for_book(&format!("{}\n(3 threads)", found.report("orders received")))
     );
 }
 
@@ -506,10 +503,7 @@ fn model_one_producer_two_consumers_each_item_to_one() {
     assert_eq!(found.values(), vec![(1, 2), (2, 1)]);
     insta::assert_snapshot!(
         "two_consumers",
-        for_book(&format!(
-            "{}\n(3 threads, every interleaving with at most 2 preemptions)",
-            found.report("(A got, B got)")
-        ))
+        for_book(&format!("{}\n(3 threads)", found.report("(A got, B got)")))
     );
 }
 
@@ -524,8 +518,8 @@ fn model_join_returns_only_after_the_last_task_done() {
     insta::assert_snapshot!(
         "join",
         for_book(&format!(
-            "B's join saw its item done in all {} executions (3 threads, every interleaving with at most 1 preemption).",
-            found.executions
+            "B's join saw its item done (3 threads); explored: {}.",
+            found.explored()
         ))
     );
 }
@@ -537,8 +531,8 @@ fn model_join_two_threads_four_preemptions() {
         join_after_task_done::<syncbook_model::Queue<i32>>(false),
     );
     println!(
-        "B's join saw its item done in all {} executions (2 threads, preemption bound 4).",
-        found.executions
+        "B's join saw its item done (2 threads); explored: {}.",
+        found.explored()
     );
 }
 // ANCHOR_END: model_queue
