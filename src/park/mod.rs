@@ -43,9 +43,9 @@ pub(crate) use word::ParkingWord;
 /// each way, and on a virtual machine waking a sleeping core can take tens
 /// of microseconds; this is cheaper when the other side answers within a
 /// few microseconds. (The same schedule as crossbeam's `Backoff`. With a
-/// shorter one, 60 spins and six yields, a pipe's round trip on this
-/// book's machine slept in about half of its round trips, against about a
-/// fifth with this one.)
+/// shorter one, 60 spins and six yields, a pipe's echo on this book's
+/// machine slept in about three round trips out of five; with this one,
+/// from one in five to three in five, varying from run to run.)
 ///
 /// Under loom it returns `false` at once: spinning would only add
 /// interleavings, and the model explores the sleeping path.
