@@ -298,8 +298,73 @@ pub fn leak<T>(value: T) -> &'static T {
     Box::leak(Box::new(value))
 }
 
+/// What a step says it did to a named location: `"reads locked = false"`
+/// is a read of `locked` seeing `false`; `"writes account 0 = 7"` a write.
+/// Recognized: the words `reads`/`read` or `writes`/`write`, then
+/// `<location> = <value>` (the labels the naive versions and the
+/// exercises record); any other label is neither.
+#[derive(Debug, PartialEq, Eq)]
+enum Access<'a> {
+    Read(&'a str, &'a str),
+    Write(&'a str, &'a str),
+}
+
+fn access(what: &str) -> Option<Access<'_>> {
+    let (location, value) = what.split_once(" = ")?;
+    for (verb, is_read) in [
+        ("reads ", true),
+        ("read ", true),
+        ("writes ", false),
+        ("write ", false),
+    ] {
+        let Some(at) = location
+            .match_indices(verb)
+            .map(|(i, _)| i)
+            .find(|&i| i == 0 || location[..i].ends_with([' ', ':']))
+        else {
+            continue;
+        };
+        let location = location[at + verb.len()..].trim();
+        let value = value.trim();
+        return Some(if is_read {
+            Access::Read(location, value)
+        } else {
+            Access::Write(location, value)
+        });
+    }
+    None
+}
+
+/// For each step, whether it reads an older value: a read of `x = v` where
+/// the latest write to `x` earlier in the trace wrote something else. loom
+/// allows such reads even between `SeqCst` accesses, where real hardware
+/// does not (see "What a model proves, and what it does not" in How to
+/// use this book); [`step_table`] marks them.
+pub fn older_reads(steps: &[Step]) -> Vec<bool> {
+    let mut latest: Vec<(&str, &str)> = Vec::new();
+    steps
+        .iter()
+        .map(|step| match access(&step.what) {
+            Some(Access::Write(location, value)) => {
+                latest.retain(|(l, _)| *l != location);
+                latest.push((location, value));
+                false
+            }
+            Some(Access::Read(location, value)) => latest
+                .iter()
+                .any(|(l, written)| *l == location && *written != value),
+            None => false,
+        })
+        .collect()
+}
+
+/// How a book table marks a read of an older value.
+const OLDER_VALUE: &str =
+    " (an older value: [why](how-to-use.md#what-a-model-proves-and-what-it-does-not))";
+
 /// A trace as a Markdown table: a `step` column, then one column per thread
-/// in the order the threads first appear.
+/// in the order the threads first appear. A read of an older value
+/// ([`older_reads`]) is marked, with a link to where the book explains it.
 pub fn step_table(steps: &[Step]) -> String {
     let mut threads: Vec<&str> = Vec::new();
     for step in steps {
@@ -307,6 +372,7 @@ pub fn step_table(steps: &[Step]) -> String {
             threads.push(&step.thread);
         }
     }
+    let older = older_reads(steps);
     let mut out = String::from("| step |");
     for t in &threads {
         write!(out, " thread {t} |").unwrap();
@@ -316,8 +382,12 @@ pub fn step_table(steps: &[Step]) -> String {
     for (i, step) in steps.iter().enumerate() {
         write!(out, "\n| {} |", i + 1).unwrap();
         for t in &threads {
-            let cell = if *t == step.thread { &step.what } else { "" };
-            write!(out, " {cell} |").unwrap();
+            if *t == step.thread {
+                let mark = if older[i] { OLDER_VALUE } else { "" };
+                write!(out, " {}{mark} |", step.what).unwrap();
+            } else {
+                out.push_str("  |");
+            }
         }
     }
     out.push('\n');

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use syncbook_model::check::older_reads;
 use syncbook_model::trace::Step;
 
 /// Where the book explains why a read may return an older value.
@@ -14,63 +15,6 @@ pub const OLDER_VALUE_SECTION: &str =
 pub const MAX_ROWS: usize = 60;
 /// How many rows a cut table keeps at each end.
 pub const KEPT_AT_EACH_END: usize = 20;
-
-/// What a step says it did to a named location: `"reads locked = false"`
-/// is a read of `locked` seeing `false`; `"writes account 0 = 7"` a write.
-/// Recognized: the words `reads`/`read` or `writes`/`write`, then
-/// `<location> = <value>`. (These are the labels the exercises' code
-/// records; steps the crate records, and any other label, are neither.)
-#[derive(Debug, PartialEq, Eq)]
-enum Access<'a> {
-    Read(&'a str, &'a str),
-    Write(&'a str, &'a str),
-}
-
-fn access(what: &str) -> Option<Access<'_>> {
-    let (location, value) = what.split_once(" = ")?;
-    for (verb, is_read) in [
-        ("reads ", true),
-        ("read ", true),
-        ("writes ", false),
-        ("write ", false),
-    ] {
-        let Some(at) = location
-            .match_indices(verb)
-            .map(|(i, _)| i)
-            .find(|&i| i == 0 || location[..i].ends_with([' ', ':']))
-        else {
-            continue;
-        };
-        let location = location[at + verb.len()..].trim();
-        let value = value.trim();
-        return Some(if is_read {
-            Access::Read(location, value)
-        } else {
-            Access::Write(location, value)
-        });
-    }
-    None
-}
-
-/// For each step, whether it reads an older value: a read of `x = v` where
-/// the latest write to `x` earlier in the trace wrote something else.
-pub fn older_reads(steps: &[Step]) -> Vec<bool> {
-    let mut latest: Vec<(&str, &str)> = Vec::new();
-    steps
-        .iter()
-        .map(|step| match access(&step.what) {
-            Some(Access::Write(location, value)) => {
-                latest.retain(|(l, _)| *l != location);
-                latest.push((location, value));
-                false
-            }
-            Some(Access::Read(location, value)) => latest
-                .iter()
-                .any(|(l, written)| *l == location && *written != value),
-            None => false,
-        })
-        .collect()
-}
 
 /// The trace as a Markdown table: a `step` column, then one column per
 /// thread in the order the threads first appear. A read of an older value
@@ -131,22 +75,15 @@ mod tests {
 
     #[test]
     fn reads_and_writes_are_recognized_in_the_exercises_labels() {
-        assert_eq!(
-            access("reads locked = false"),
-            Some(Access::Read("locked", "false"))
-        );
-        assert_eq!(
-            access("tries: reads locked = true"),
-            Some(Access::Read("locked", "true"))
-        );
-        assert_eq!(
-            access("writes account 0 = 7"),
-            Some(Access::Write("account 0", "7"))
-        );
-        assert_eq!(access("read locked = 1"), Some(Access::Read("locked", "1")));
-        assert_eq!(access("releases; count = 0"), None);
-        assert_eq!(access("threads reads = 2"), None);
-        assert_eq!(access("takes the lock"), None);
+        let steps = [
+            step("main", "writes account 0 = 7"),
+            step("A", "tries: reads account 0 = 1"),
+            step("A", "read account 0 = 7"),
+            step("main", "releases; count = 0"),
+            step("A", "threads reads = 2"),
+            step("A", "takes the lock"),
+        ];
+        assert_eq!(older_reads(&steps), [false, true, false, false, false, false]);
     }
 
     #[test]
