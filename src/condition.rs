@@ -225,8 +225,16 @@ impl CondVar {
     }
 
     /// A condition variable whose waits and notifies carry `name` in the
-    /// book's step tables ("waits for not_full").
-    pub(crate) fn named(name: &'static str) -> Self {
+    /// model checker's step tables ("waits on not_full"), for code with
+    /// several condition variables on one lock. Otherwise as `new`.
+    ///
+    /// ```
+    /// use syncbook::CondVar;
+    ///
+    /// let not_full = CondVar::named("not_full");
+    /// assert_eq!(not_full.n_waiting(), 0);
+    /// ```
+    pub fn named(name: &'static str) -> Self {
         CondVar {
             waiters: WaitQueue::new(),
             lock: std::sync::atomic::AtomicUsize::new(0),

@@ -32,7 +32,7 @@ impl Flag {
     pub fn new() -> Self {
         Flag {
             up: Value::new(false),
-            changed: CondVar::new(),
+            changed: CondVar::named("changed"),
         }
     }
 

@@ -35,7 +35,7 @@ impl<T: Send> BoundedBuffer<T> {
     pub fn new(capacity: usize) -> Self {
         BoundedBuffer {
             items: Value::new(VecDeque::new()),
-            changed: CondVar::new(),
+            changed: CondVar::named("changed"),
             capacity,
         }
     }

@@ -25,7 +25,7 @@ impl<T: Send> Channel<T> {
                 messages: VecDeque::new(),
                 closed: false,
             }),
-            readable: CondVar::new(),
+            readable: CondVar::named("readable"),
         }
     }
 

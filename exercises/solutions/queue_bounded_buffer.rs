@@ -19,8 +19,8 @@ impl<T: Send> BoundedBuffer<T> {
     pub fn new(capacity: usize) -> Self {
         BoundedBuffer {
             items: Value::new(VecDeque::new()),
-            not_full: CondVar::new(),
-            not_empty: CondVar::new(),
+            not_full: CondVar::named("not_full"),
+            not_empty: CondVar::named("not_empty"),
             capacity,
         }
     }

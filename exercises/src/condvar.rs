@@ -37,6 +37,15 @@ impl CondVar {
         CondVar::default()
     }
 
+    /// As the crate's `CondVar::named`: its waits and notifies carry `name`
+    /// in step tables.
+    pub fn named(name: &'static str) -> Self {
+        CondVar {
+            inner: syncbook_model::CondVar::named(name),
+            may_spur: SpurFlag::default(),
+        }
+    }
+
     /// As the crate's `CondVar::wait`, except that the first wait on this
     /// variable may return without a notify.
     pub fn wait<T>(&self, guard: &mut ValueGuard<'_, T>) {
