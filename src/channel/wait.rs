@@ -19,7 +19,7 @@ use crate::value::ValueGuard;
 /// held on entry and on return; returns `ready`'s last answer.
 ///
 /// First the speed trick ([`ValueGuard::spin_until`]): let go of the lock
-/// and look again a few times, over a microsecond or so. The thread that
+/// and look again a few times, over a few microseconds. The thread that
 /// will make `ready` true is often running on another core and does so in
 /// that time; then neither thread pays for a sleep and a wake-up. While it
 /// spins it looks only at `maybe_ready`, a [`Hint`], and takes the lock to
