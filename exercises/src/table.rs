@@ -83,7 +83,10 @@ mod tests {
             step("A", "threads reads = 2"),
             step("A", "takes the lock"),
         ];
-        assert_eq!(older_reads(&steps), [false, true, false, false, false, false]);
+        assert_eq!(
+            older_reads(&steps),
+            [false, true, false, false, false, false]
+        );
     }
 
     #[test]
