@@ -241,10 +241,10 @@ pub mod naive {
         /// Waits for the count to read above 0, then writes it one less.
         pub fn acquire(&self) {
             loop {
-                let count = self.count.load(Ordering::SeqCst);
+                let count = self.count.load(Ordering::Acquire);
                 trace::step("read count =", count);
                 if count > 0 {
-                    self.count.store(count - 1, Ordering::SeqCst);
+                    self.count.store(count - 1, Ordering::Relaxed);
                     trace::step("write count =", count - 1);
                     return;
                 }
@@ -254,7 +254,7 @@ pub mod naive {
 
         /// Gives a permit back.
         pub fn release(&self) {
-            let before = self.count.fetch_add(1, Ordering::SeqCst);
+            let before = self.count.fetch_add(1, Ordering::Release);
             trace::step("release; count =", before + 1);
         }
     }
