@@ -366,6 +366,25 @@ const OLDER_VALUE: &str =
 /// in the order the threads first appear. A read of an older value
 /// ([`older_reads`]) is marked, with a link to where the book explains it.
 pub fn step_table(steps: &[Step]) -> String {
+    table_of(steps, OLDER_VALUE, None)
+}
+
+/// Where a long table is cut: a table of more than `max_rows` steps keeps
+/// its first and last `kept_at_each_end`, with a row saying how many are
+/// left out.
+#[derive(Clone, Copy, Debug)]
+pub struct Cut {
+    /// The longest table shown whole.
+    pub max_rows: usize,
+    /// How many rows a cut table keeps at each end.
+    pub kept_at_each_end: usize,
+}
+
+/// [`step_table`]'s table, with `older_mark` after each read of an older
+/// value and, if `cut` says so, long tables cut in the middle. (The
+/// exercises' runner shows its tables on a terminal: a plain mark, and
+/// cut.)
+pub fn table_of(steps: &[Step], older_mark: &str, cut: Option<Cut>) -> String {
     let mut threads: Vec<&str> = Vec::new();
     for step in steps {
         if !threads.contains(&step.thread.as_str()) {
@@ -379,11 +398,22 @@ pub fn step_table(steps: &[Step]) -> String {
     }
     out.push_str("\n|---:|");
     out.push_str(&"---|".repeat(threads.len()));
+    let cut = cut.filter(|c| steps.len() > c.max_rows);
     for (i, step) in steps.iter().enumerate() {
+        if let Some(cut) = cut {
+            if i == cut.kept_at_each_end {
+                let left_out = steps.len() - 2 * cut.kept_at_each_end;
+                write!(out, "\n| … | … {left_out} more steps … |").unwrap();
+                out.push_str(&" |".repeat(threads.len().saturating_sub(1)));
+            }
+            if i >= cut.kept_at_each_end && i < steps.len() - cut.kept_at_each_end {
+                continue;
+            }
+        }
         write!(out, "\n| {} |", i + 1).unwrap();
         for t in &threads {
             if *t == step.thread {
-                let mark = if older[i] { OLDER_VALUE } else { "" };
+                let mark = if older[i] { older_mark } else { "" };
                 write!(out, " {}{mark} |", step.what).unwrap();
             } else {
                 out.push_str("  |");

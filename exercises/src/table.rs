@@ -2,9 +2,7 @@
 //! (one column per thread), with rows that read an older value marked, and
 //! long tables cut to their first and last rows.
 
-use std::fmt::Write as _;
-
-use syncbook_model::check::older_reads;
+use syncbook_model::check::{Cut, table_of};
 use syncbook_model::trace::Step;
 
 /// Where the book explains why a read may return an older value.
@@ -17,54 +15,23 @@ pub const MAX_ROWS: usize = 60;
 pub const KEPT_AT_EACH_END: usize = 20;
 
 /// The trace as a Markdown table: a `step` column, then one column per
-/// thread in the order the threads first appear. A read of an older value
-/// is marked; a table longer than [`MAX_ROWS`] keeps its first and last
-/// [`KEPT_AT_EACH_END`] rows, with a row saying how many are left out.
+/// thread in the order the threads first appear (the book's
+/// [`table_of`]). A read of an older value is marked; a table longer than
+/// [`MAX_ROWS`] keeps its first and last [`KEPT_AT_EACH_END`] rows, with a
+/// row saying how many are left out.
 pub fn render(steps: &[Step]) -> String {
-    let mut threads: Vec<&str> = Vec::new();
-    for step in steps {
-        if !threads.contains(&step.thread.as_str()) {
-            threads.push(&step.thread);
-        }
-    }
-    let older = older_reads(steps);
-    let mut out = String::from("| step |");
-    for t in &threads {
-        write!(out, " thread {t} |").unwrap();
-    }
-    out.push_str("\n|---:|");
-    out.push_str(&"---|".repeat(threads.len()));
-    let cut = steps.len() > MAX_ROWS;
-    for (i, step) in steps.iter().enumerate() {
-        if cut && i == KEPT_AT_EACH_END {
-            let left_out = steps.len() - 2 * KEPT_AT_EACH_END;
-            write!(out, "\n| … | … {left_out} more steps … |").unwrap();
-            out.push_str(&" |".repeat(threads.len().saturating_sub(1)));
-        }
-        if cut && i >= KEPT_AT_EACH_END && i < steps.len() - KEPT_AT_EACH_END {
-            continue;
-        }
-        write!(out, "\n| {} |", i + 1).unwrap();
-        for t in &threads {
-            if *t == step.thread {
-                let mark = if older[i] {
-                    format!(" (an older value: see {OLDER_VALUE_SECTION})")
-                } else {
-                    String::new()
-                };
-                write!(out, " {}{mark} |", step.what).unwrap();
-            } else {
-                out.push_str("  |");
-            }
-        }
-    }
-    out.push('\n');
-    out
+    let mark = format!(" (an older value: see {OLDER_VALUE_SECTION})");
+    let cut = Cut {
+        max_rows: MAX_ROWS,
+        kept_at_each_end: KEPT_AT_EACH_END,
+    };
+    table_of(steps, &mark, Some(cut))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use syncbook_model::check::older_reads;
 
     fn step(thread: &str, what: &str) -> Step {
         Step {
