@@ -3,6 +3,8 @@
 //! `cargo test --test lock` runs this chapter; `cargo test --test lock
 //! model_` runs only its loom models.
 
+mod common;
+
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -195,57 +197,25 @@ mod sequential {
     }
 }
 
-// ---------------------------------------------------------------------------
-// Stray wake-ups, on real threads. The model build wakes a parked thread
-// through a loom `Notify` made for that one wait (src/park/signal.rs); the
-// real build uses the thread's own park token, which anything may unpark.
-// A waiter must take a stray `unpark` for what it is (no reason to stop
-// waiting) and still never miss its real wake-up.
-
+// Stray wake-ups, on real threads: see `common::stray_unparks`.
 #[test]
 fn stray_unparks_neither_let_a_waiter_in_nor_lose_its_wake_up() {
-    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-    const ROUNDS: u64 = 20_000;
-    let (done, finished) = mpsc::channel();
-    thread::spawn(move || {
-        let lock = Lock::new();
-        let count = AtomicU64::new(0);
-        let stop = AtomicBool::new(false);
-        thread::scope(|s| {
-            let workers: Vec<_> = (0..3)
-                .map(|_| {
-                    s.spawn(|| {
-                        for _ in 0..ROUNDS {
-                            let _g = lock.guard();
-                            let n = count.load(Ordering::Relaxed);
-                            // Holding the lock across a yield makes the
-                            // others wait long enough to park.
-                            thread::yield_now();
-                            count.store(n + 1, Ordering::Relaxed);
-                        }
-                    })
-                })
-                .collect();
-            let targets: Vec<thread::Thread> = workers.iter().map(|w| w.thread().clone()).collect();
-            let stop = &stop;
-            s.spawn(move || {
-                // Unparks every worker, over and over, wherever it is.
-                while !stop.load(Ordering::Relaxed) {
-                    targets.iter().for_each(thread::Thread::unpark);
-                    thread::yield_now();
-                }
-            });
-            for w in workers {
-                w.join().unwrap();
-            }
-            stop.store(true, Ordering::Relaxed);
-        });
-        done.send((count.into_inner(), lock.locked())).unwrap();
-    });
+    let (count, locked) = common::stray_unparks(
+        Lock::new(),
+        |lock, increment| {
+            let _g = lock.guard();
+            increment();
+        },
+        Lock::locked,
+    );
     assert_eq!(
-        finished.recv_timeout(Duration::from_secs(120)),
-        Ok((3 * ROUNDS, false)),
-        "a waiter missed its wake-up (or the counts are off)"
+        count,
+        3 * common::STRAY_ROUNDS,
+        "two threads were inside at once"
+    );
+    assert!(
+        !locked,
+        "the lock is still held after every guard was dropped"
     );
 }
 

@@ -3,6 +3,8 @@
 //! `cargo test --test semaphore` runs this chapter; `cargo test --test
 //! semaphore model_` runs only its loom models.
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -247,53 +249,24 @@ fn a_release_past_what_a_semaphore_can_count_panics_and_changes_nothing() {
     assert_eq!(sem.value(), usize::MAX / 2);
 }
 
-// Stray wake-ups, on real threads (see the Lock chapter's test of the same
-// name): one permit, three workers, so that two can be queued at once, and
-// a fourth thread unparking them all, over and over.
+// Stray wake-ups, on real threads (`common::stray_unparks`): one permit,
+// three workers, so that two can be queued at once.
 #[test]
 fn stray_unparks_neither_let_a_waiter_in_nor_lose_its_wake_up() {
-    use std::sync::atomic::{AtomicBool, AtomicU64};
-    const ROUNDS: u64 = 20_000;
-    let (done, finished) = std::sync::mpsc::channel();
-    thread::spawn(move || {
-        let sem = Semaphore::new(1);
-        let count = AtomicU64::new(0);
-        let stop = AtomicBool::new(false);
-        thread::scope(|s| {
-            let workers: Vec<_> = (0..3)
-                .map(|_| {
-                    s.spawn(|| {
-                        for _ in 0..ROUNDS {
-                            let _permit = sem.guard();
-                            let n = count.load(Ordering::Relaxed);
-                            // Holding the permit across a yield makes the
-                            // others wait long enough to park.
-                            thread::yield_now();
-                            count.store(n + 1, Ordering::Relaxed);
-                        }
-                    })
-                })
-                .collect();
-            let targets: Vec<thread::Thread> = workers.iter().map(|w| w.thread().clone()).collect();
-            let stop = &stop;
-            s.spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    targets.iter().for_each(thread::Thread::unpark);
-                    thread::yield_now();
-                }
-            });
-            for w in workers {
-                w.join().unwrap();
-            }
-            stop.store(true, Ordering::Relaxed);
-        });
-        done.send((count.into_inner(), sem.value())).unwrap();
-    });
-    assert_eq!(
-        finished.recv_timeout(Duration::from_secs(120)),
-        Ok((3 * ROUNDS, 1)),
-        "a waiter missed its wake-up (or the counts are off)"
+    let (count, value) = common::stray_unparks(
+        Semaphore::new(1),
+        |sem, increment| {
+            let _permit = sem.guard();
+            increment();
+        },
+        Semaphore::value,
     );
+    assert_eq!(
+        count,
+        3 * common::STRAY_ROUNDS,
+        "two threads held the one permit at once"
+    );
+    assert_eq!(value, 1, "the permit was not given back");
 }
 
 use loom::model::Builder;
