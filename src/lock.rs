@@ -73,7 +73,7 @@ impl Lock {
     /// A new, unlocked lock.
     pub fn new() -> Self {
         Lock {
-            word: ParkingWord::new(1),
+            word: ParkingWord::new(1, "finds the lock taken; waits"),
         }
     }
 

@@ -57,7 +57,7 @@ impl Semaphore {
     /// If `value` is more than `usize::MAX / 2`, the most it can count.
     pub fn new(value: usize) -> Self {
         Semaphore {
-            word: ParkingWord::new(value),
+            word: ParkingWord::new(value, "finds no permit; waits"),
         }
     }
 

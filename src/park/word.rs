@@ -4,7 +4,6 @@
 
 use super::{Deadline, Signal, WaitQueue, backoff};
 use crate::sync::{AtomicUsize, Ordering};
-use crate::trace;
 
 // ANCHOR: state
 // The word: the number of free permits times two, plus one bit.
@@ -37,17 +36,25 @@ pub(crate) struct TooManyPermits;
 pub(crate) struct ParkingWord {
     state: AtomicUsize,
     waiters: WaitQueue,
+    /// What a step table says when a thread finds nothing to take and
+    /// waits ("finds the lock taken; waits"): steps are recorded only in
+    /// the model build.
+    #[cfg(feature = "loom")]
+    waits: &'static str,
 }
 
 impl ParkingWord {
     /// The most permits a word can count.
     pub(crate) const MAX_PERMITS: usize = usize::MAX / ONE;
 
-    /// A word with `permits` free permits and nobody waiting.
+    /// A word with `permits` free permits and nobody waiting; `waits` is
+    /// what the step tables say when a thread finds none and waits.
     ///
     /// # Panics
     /// If `permits` is more than [`MAX_PERMITS`](Self::MAX_PERMITS).
-    pub(crate) fn new(permits: usize) -> Self {
+    pub(crate) fn new(permits: usize, waits: &'static str) -> Self {
+        #[cfg(not(feature = "loom"))]
+        let _ = waits;
         assert!(
             permits <= Self::MAX_PERMITS,
             "at most usize::MAX / 2 permits fit in a semaphore, not {permits}"
@@ -55,7 +62,17 @@ impl ParkingWord {
         ParkingWord {
             state: AtomicUsize::new(permits * ONE),
             waiters: WaitQueue::new(),
+            #[cfg(feature = "loom")]
+            waits,
         }
+    }
+
+    /// Records, for the step tables, that this thread found nothing to
+    /// take and waits (only the model build records steps).
+    #[inline]
+    fn step_waits(&self) {
+        #[cfg(feature = "loom")]
+        crate::trace::step(self.waits, "");
     }
 
     // ANCHOR: take
@@ -128,7 +145,7 @@ impl ParkingWord {
                 ) {
                     Ok(_) => {
                         if state < ONE {
-                            trace::step("finds no permit; waits", "");
+                            self.step_waits();
                         }
                         // Took one, and another is free for the next in line.
                         wake_next = queued > 0 && next >= ONE;
