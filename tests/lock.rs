@@ -121,6 +121,7 @@ fn the_guard_releases_on_normal_exit_and_on_panic() {
 }
 // ANCHOR_END: facts
 
+// ANCHOR: many_threads
 #[test]
 fn many_threads_count_exactly_under_the_lock() {
     let lock = Lock::new();
@@ -140,10 +141,12 @@ fn many_threads_count_exactly_under_the_lock() {
     });
     assert_eq!(count.into_inner(), 80_000);
 }
+// ANCHOR_END: many_threads
 
 // ---------------------------------------------------------------------------
 // proptest: one thread's calls agree with a one-bit model of the lock.
 
+// ANCHOR: proptest
 mod sequential {
     use super::*;
     use proptest::prelude::*;
@@ -194,6 +197,7 @@ mod sequential {
         }
     }
 }
+// ANCHOR_END: proptest
 
 // ---------------------------------------------------------------------------
 // Stray wake-ups, on real threads. The model build wakes a parked thread
@@ -202,6 +206,7 @@ mod sequential {
 // A waiter must take a stray `unpark` for what it is (no reason to stop
 // waiting) and still never miss its real wake-up.
 
+// ANCHOR: stray
 #[test]
 fn stray_unparks_neither_let_a_waiter_in_nor_lose_its_wake_up() {
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -248,6 +253,7 @@ fn stray_unparks_neither_let_a_waiter_in_nor_lose_its_wake_up() {
         "a waiter missed its wake-up (or the counts are off)"
     );
 }
+// ANCHOR_END: stray
 
 // ---------------------------------------------------------------------------
 // The models.
@@ -585,6 +591,7 @@ fn model_a_timed_out_acquire_leaves_the_lock_sane() {
 }
 // ANCHOR_END: model_timeout
 
+// ANCHOR: model_spin
 #[test]
 fn model_spin_lock_mutual_exclusion() {
     // The wait queue's own lock, proved on its own (the other models use
@@ -607,3 +614,4 @@ fn model_spin_lock_mutual_exclusion() {
     });
     assert_eq!(found.values(), vec![2]);
 }
+// ANCHOR_END: model_spin
