@@ -164,6 +164,7 @@ fn event_set_releases_every_waiter_even_if_cleared_at_once() {
 }
 // ANCHOR_END: facts
 
+// ANCHOR: ordinary
 #[test]
 fn the_one_slot_handoff_delivers_every_item_in_order() {
     let slot = Condition::with_value(None);
@@ -331,10 +332,12 @@ mod properties {
         }
     }
 }
+// ANCHOR_END: ordinary
 
 // ---------------------------------------------------------------------------
 // The models.
 
+// ANCHOR: two_values
 #[test]
 fn a_condvar_waited_on_with_two_values_panics() {
     use syncbook::{CondVar, Value};
@@ -363,6 +366,7 @@ fn a_condvar_waited_on_with_two_values_panics() {
     let third = Value::new(0);
     assert!(!cv.wait_timeout(&mut third.get_lock(), Duration::from_millis(1)));
 }
+// ANCHOR_END: two_values
 
 use loom::model::Builder;
 use syncbook_model::check::{bounded, for_book, leak, must_fail, outcomes, spawn};
@@ -520,6 +524,7 @@ fn model_a_waiter_moved_to_the_lock_then_timing_out_strands_nobody_deeper() {
 // `syncbook_model::twins::condition` (which must fail, for the reason
 // named).
 
+// ANCHOR: twins
 use syncbook_model::twins::condition as twins;
 
 /// The one-slot hand-off's two halves.
@@ -705,3 +710,4 @@ fn model_rejects_condvar_ticket_left_behind_on_timeout() {
     assert!(failure.is_deadlock(), "{}", failure.message);
     println!("{}", failure.report("the twin's failure"));
 }
+// ANCHOR_END: twins

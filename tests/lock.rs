@@ -123,6 +123,7 @@ fn the_guard_releases_on_normal_exit_and_on_panic() {
 }
 // ANCHOR_END: facts
 
+// ANCHOR: many_threads
 #[test]
 fn many_threads_count_exactly_under_the_lock() {
     let lock = Lock::new();
@@ -142,10 +143,12 @@ fn many_threads_count_exactly_under_the_lock() {
     });
     assert_eq!(count.into_inner(), 80_000);
 }
+// ANCHOR_END: many_threads
 
 // ---------------------------------------------------------------------------
 // proptest: one thread's calls agree with a one-bit model of the lock.
 
+// ANCHOR: proptest
 mod sequential {
     use super::*;
     use proptest::prelude::*;
@@ -196,8 +199,10 @@ mod sequential {
         }
     }
 }
+// ANCHOR_END: proptest
 
 // Stray wake-ups, on real threads: see `common::stray_unparks`.
+// ANCHOR: stray
 #[test]
 fn stray_unparks_neither_let_a_waiter_in_nor_lose_its_wake_up() {
     let (count, locked) = common::stray_unparks(
@@ -218,6 +223,7 @@ fn stray_unparks_neither_let_a_waiter_in_nor_lose_its_wake_up() {
         "the lock is still held after every guard was dropped"
     );
 }
+// ANCHOR_END: stray
 
 // ---------------------------------------------------------------------------
 // The models.
@@ -555,6 +561,7 @@ fn model_a_timed_out_acquire_leaves_the_lock_sane() {
 }
 // ANCHOR_END: model_timeout
 
+// ANCHOR: model_spin
 #[test]
 fn model_spin_lock_mutual_exclusion() {
     // The wait queue's own lock, proved on its own (the other models use
@@ -577,3 +584,4 @@ fn model_spin_lock_mutual_exclusion() {
     });
     assert_eq!(found.values(), vec![2]);
 }
+// ANCHOR_END: model_spin

@@ -103,6 +103,7 @@ fn the_guard_releases_once_on_exit_and_on_panic() {
 }
 // ANCHOR_END: facts
 
+// ANCHOR: ordinary
 #[test]
 fn threads_count_exactly_while_reentering() {
     let r = RLock::new();
@@ -221,6 +222,7 @@ mod sequential {
         }
     }
 }
+// ANCHOR_END: ordinary
 
 // ---------------------------------------------------------------------------
 // The models.

@@ -113,6 +113,7 @@ fn guards_give_the_permit_back_on_exit_and_on_panic() {
 }
 // ANCHOR_END: facts
 
+// ANCHOR: ordinary
 #[test]
 fn never_more_holders_than_permits_on_real_threads() {
     let sem = Semaphore::new(3);
@@ -268,6 +269,7 @@ fn stray_unparks_neither_let_a_waiter_in_nor_lose_its_wake_up() {
     );
     assert_eq!(value, 1, "the permit was not given back");
 }
+// ANCHOR_END: ordinary
 
 use loom::model::Builder;
 use syncbook_model::check::{bounded, for_book, leak, must_fail, outcomes, spawn, step_table};
@@ -354,6 +356,7 @@ struct Guarded(loom::cell::UnsafeCell<u32>);
 unsafe impl Sync for Guarded {}
 
 // ANCHOR: model_real
+// ANCHOR: model_one_permit
 /// The model: a semaphore with one permit; `threads` threads (the model's
 /// own included) each take it `rounds` times, hold it (checking that they
 /// are alone, and writing the data it guards) and give it back. Then the
@@ -429,6 +432,9 @@ fn model_one_permit_three_threads() {
     );
 }
 
+// ANCHOR_END: model_one_permit
+
+// ANCHOR: model_more
 #[test]
 fn model_never_more_holders_than_permits_three_threads_two_permits() {
     let found = outcomes(&bounded(3), || {
@@ -536,6 +542,7 @@ fn model_bounded_release_is_all_or_nothing() {
     );
     assert_eq!(found.values(), vec![(true, false, 2)]);
 }
+// ANCHOR_END: model_more
 // ANCHOR_END: model_real
 
 #[test]

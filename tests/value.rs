@@ -10,6 +10,7 @@ use std::thread;
 
 use syncbook::{Array, IndexError, Value};
 
+// ANCHOR: ordinary
 #[test]
 fn get_and_set_round_trip() {
     let v = Value::new(41i32);
@@ -57,6 +58,7 @@ fn value_guard_releases_the_lock_when_the_holder_panics() {
     // Not poisoned, not stuck: the next get takes the lock at once.
     assert_eq!(v.get(), 8);
 }
+// ANCHOR_END: ordinary
 
 // ANCHOR: reentry
 #[test]
@@ -87,6 +89,7 @@ fn get_while_holding_the_guard_panics_instead_of_hanging() {
 }
 // ANCHOR_END: reentry
 
+// ANCHOR: array
 #[test]
 fn array_get_set_len_to_vec() {
     let a = Array::new(vec![1.0f64, 2.0, 3.0]);
@@ -134,6 +137,7 @@ fn array_locked_updates_from_threads_are_exact() {
     });
     assert_eq!(a.to_vec(), vec![10_000; 4]);
 }
+// ANCHOR_END: array
 
 // ---------------------------------------------------------------------------
 // The models.
@@ -331,6 +335,7 @@ fn model_unlocked_cell_is_a_data_race() {
 }
 // ANCHOR_END: model_unlocked
 
+// ANCHOR: model_atomic
 #[test]
 fn model_atomic_load_then_store_can_lose_updates() {
     let found = outcomes(&Builder::new(), || {
@@ -345,3 +350,4 @@ fn model_atomic_load_then_store_can_lose_updates() {
     assert_eq!(found.values(), vec![1, 2]);
     insta::assert_snapshot!("atomic_outcomes", for_book(&found.report("final values")));
 }
+// ANCHOR_END: model_atomic

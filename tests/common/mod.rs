@@ -39,6 +39,7 @@ pub fn panic_message_of(f: impl FnOnce() + Send + 'static) -> String {
     }
 }
 
+// ANCHOR: stray
 /// Increments made by each of three workers, under [`stray_unparks`].
 pub const STRAY_ROUNDS: u64 = 20_000;
 
@@ -98,3 +99,4 @@ where
         .recv_timeout(Duration::from_secs(120))
         .expect("still running after two minutes: a waiter missed its wake-up")
 }
+// ANCHOR_END: stray
