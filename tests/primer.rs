@@ -11,8 +11,7 @@ use syncbook_model::check::{bounded, for_book, leak, outcomes, spawn, step_table
 use syncbook_model::trace::step;
 
 // ANCHOR: turns
-/// Two threads each write their letter into a shared log twice (`M` for
-/// `main`), taking a lock for each write. The result is the log.
+/// Two threads each write their letter into a log twice (`M` for `main`).
 fn turns() -> String {
     let log = leak(Mutex::new(String::new()));
     let a = spawn("A", move || {
@@ -39,8 +38,7 @@ fn model_threads_take_turns_in_any_order() {
 // ANCHOR_END: turns
 
 // ANCHOR: turns_bounded
-/// The same model with a preemption bound of 1: at most one switch away
-/// from a thread that could have gone on.
+/// The same model, with at most one preemption.
 #[test]
 fn model_threads_take_turns_with_one_preemption() {
     let found = outcomes(&bounded(1), turns);
@@ -51,11 +49,8 @@ fn model_threads_take_turns_with_one_preemption() {
 // ANCHOR_END: turns_bounded
 
 // ANCHOR: cas
-/// `count += 1` in one indivisible step: read the count, then write the
-/// count plus one only if the count is still what was read. If another
-/// thread changed it in between, the compare-and-swap fails, hands back
-/// what is there now, and the loop tries again from that. Returns how many
-/// times it had to try again.
+/// `count += 1` as one indivisible step; returns how many times it had to
+/// try again.
 fn cas_increment(count: &AtomicUsize) -> usize {
     let mut retries = 0;
     let mut seen = count.load(Ordering::Relaxed);
@@ -68,8 +63,8 @@ fn cas_increment(count: &AtomicUsize) -> usize {
     retries
 }
 
-/// Two threads increment a count that starts at 0, once each. The result:
-/// the final count, and how many retries the two made in all.
+/// Two threads increment a count, once each: the final count, and the
+/// retries of both.
 fn two_increments() -> (usize, usize) {
     let count = leak(AtomicUsize::new(0));
     let a = spawn("A", move || cas_increment(count));
@@ -90,8 +85,7 @@ fn model_compare_and_swap_never_loses_an_increment() {
 
 // ANCHOR: message
 /// `A` writes the data, then raises a flag; `main` looks at the flag and,
-/// if it is up, reads the data. `None`: `main` found the flag still down.
-/// `publish` is the ordering of the flag's store, `observe` of its load.
+/// if it is up, reads the data (`None`: the flag was down).
 fn message(publish: Ordering, observe: Ordering) -> Option<usize> {
     let data = leak(AtomicUsize::new(0));
     let ready = leak(AtomicBool::new(false));
