@@ -359,8 +359,7 @@ pub fn older_reads(steps: &[Step]) -> Vec<bool> {
 }
 
 /// How a book table marks a read of an older value.
-const OLDER_VALUE: &str =
-    " (an older value: [why](primer.md#reading-a-step-table))";
+const OLDER_VALUE: &str = " (an older value: [why](primer.md#reading-a-step-table))";
 
 /// A trace as a Markdown table: a `step` column, then one column per thread
 /// in the order the threads first appear. A read of an older value

@@ -8,8 +8,7 @@ use syncbook_model::check::older_reads;
 use syncbook_model::trace::Step;
 
 /// Where the book explains why a read may return an older value.
-pub const OLDER_VALUE_SECTION: &str =
-    "chapters/primer.md, \"Reading a step table\"";
+pub const OLDER_VALUE_SECTION: &str = "chapters/primer.md, \"Reading a step table\"";
 
 /// Tables longer than this are cut.
 pub const MAX_ROWS: usize = 60;
