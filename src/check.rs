@@ -338,8 +338,8 @@ fn access(what: &str) -> Option<Access<'_>> {
 /// For each step, whether it reads an older value: a read of `x = v` where
 /// the latest write to `x` earlier in the trace wrote something else. loom
 /// allows such reads even between `SeqCst` accesses, where real hardware
-/// does not (see "What a model proves, and what it does not" in How to
-/// use this book); [`step_table`] marks them.
+/// does not (see "Reading a step table" in the book's chapter "Before the
+/// first race"); [`step_table`] marks them.
 pub fn older_reads(steps: &[Step]) -> Vec<bool> {
     let mut latest: Vec<(&str, &str)> = Vec::new();
     steps
@@ -359,8 +359,7 @@ pub fn older_reads(steps: &[Step]) -> Vec<bool> {
 }
 
 /// How a book table marks a read of an older value.
-const OLDER_VALUE: &str =
-    " (an older value: [why](how-to-use.md#what-a-model-proves-and-what-it-does-not))";
+const OLDER_VALUE: &str = " (an older value: [why](primer.md#reading-a-step-table))";
 
 /// A trace as a Markdown table: a `step` column, then one column per thread
 /// in the order the threads first appear. A read of an older value

@@ -6,9 +6,9 @@ may acquire it again, and must release it as many times as it acquired it.
 Its `release` has a bug: the last release lets go of the inner lock and
 *then* clears the owner. Once the inner lock is free, another thread may
 take it and write itself in as the owner, and the late clear can land
-after that write and wipe it out. (loom's table may list the clear before
-the other thread's steps: nothing orders the clear before the new owner's
-write, so the new owner need not see it in time.) Fix it so that:
+after that write and wipe it out. (If loom's table lists the clear before
+the other thread's steps, [Reading a step
+table](primer.md#reading-a-step-table) says why.) Fix it so that:
 
 - at most one thread holds the lock at a time;
 - the owner can always re-enter, whatever other threads do;

@@ -6,8 +6,7 @@ use syncbook_model::check::{Cut, table_of};
 use syncbook_model::trace::Step;
 
 /// Where the book explains why a read may return an older value.
-pub const OLDER_VALUE_SECTION: &str =
-    "chapters/how-to-use.md, \"What a model proves, and what it does not\"";
+pub const OLDER_VALUE_SECTION: &str = "chapters/primer.md, \"Reading a step table\"";
 
 /// Tables longer than this are cut.
 pub const MAX_ROWS: usize = 60;
