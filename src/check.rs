@@ -64,6 +64,8 @@ use crate::trace::{self, Step};
 ///     bounded.to_string(),
 ///     "every interleaving with at most 1 preemption, 12 executions"
 /// );
+/// let one = Explored { bound: None, executions: 1 };
+/// assert_eq!(one.to_string(), "every interleaving, 1 execution");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Explored {
@@ -76,9 +78,10 @@ pub struct Explored {
 
 impl std::fmt::Display for Explored {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = if self.executions == 1 { "" } else { "s" };
         write!(
             f,
-            "{}, {} executions",
+            "{}, {} execution{plural}",
             searched(self.bound),
             self.executions
         )

@@ -2,7 +2,7 @@
 //!
 //! `cargo test --test value` runs this chapter; `cargo test --test value
 //! model_` runs only its loom models. The models use `syncbook_model`, the
-//! same source compiled against loom (see the book's "How to use this book").
+//! same source compiled against loom (see the primer, "Before the first race").
 
 mod common;
 
