@@ -3,21 +3,17 @@
 **Hand the data over, not just the flag.** `Handoff` passes one number
 from one thread to another through two atomics: `send` writes the number
 into `data`, then sets `ready`; `recv` spins until it sees `ready`, then
-reads `data`. Each access to a Rust atomic names an `Ordering`, and here
-every one is `Ordering::Relaxed`: each access is indivisible, but nothing
-says what *other* memory a thread sees along with it. So the receiver can
-see `ready = true` and still read the `data` from before the write: on a
-real machine (an ARM processor, or a compiler that swaps the two stores)
-and in loom's model. Python's GIL hides this; Rust threads on two cores do
-not. Fix it so that:
+reads `data`. Every access is `Ordering::Relaxed`, so the receiver can see
+`ready = true` and still read the `data` from before the write: on a real
+machine (an ARM processor, or a compiler that swaps the two stores) and in
+loom's model ([Memory ordering](primer.md#memory-ordering) shows the same
+race). Python's GIL hides this; Rust threads on two cores do not. Fix it
+so that:
 
 - when `recv` returns, it returns the number given to `send`, never the
   `0` that `data` held before.
 
-Change only orderings. An `Ordering::Release` store and an
-`Ordering::Acquire` load that reads the value it stored make a pair:
-whatever the storing thread wrote before the store, the loading thread
-sees after the load. Keep the spin's `kit::thread::yield_now()` (loom
+Change only orderings. Keep the spin's `kit::thread::yield_now()` (loom
 needs it to explore a waiting loop).
 // ANCHOR_END: statement
 */
