@@ -10,19 +10,13 @@ use super::{DictProxy, ManagerGone};
 use crate::trace;
 
 // ANCHOR: naive_increment
-/// `d[k] = d.get(k, 0) + 1` on a manager's dict, as Python writes it: one
-/// request to read the count, then another to write it back plus one.
-/// Returns the count it wrote. Two callers can both read the same count,
-/// and then both write the same count plus one: one increment is lost.
+/// `d[k] = d.get(k, 0) + 1` on a manager's dict: two requests. Returns
+/// the count it wrote. Right with one caller; two can lose an increment.
 ///
 /// ```
-/// use syncbook::Manager;
-/// use syncbook::manager::naive::increment;
-///
-/// let manager = Manager::new();
+/// let manager = syncbook::Manager::new();
 /// let d = manager.dict();
-/// assert_eq!(increment(&d, "n"), Ok(1));
-/// assert_eq!(increment(&d, "n"), Ok(2)); // right, with one caller
+/// assert_eq!(syncbook::manager::naive::increment(&d, "n"), Ok(1));
 /// ```
 pub fn increment<K: Clone + Send>(d: &DictProxy<K, i64>, k: K) -> Result<i64, ManagerGone> {
     trace::step("sends get", "");
