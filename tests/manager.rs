@@ -312,6 +312,79 @@ fn four_threads_of_a_thousand_appends_all_land_each_in_order() {
 }
 // ANCHOR_END: stress
 
+// ANCHOR: set_with_tests
+#[test]
+fn set_with_updates_in_one_request_and_answers_the_new_value() {
+    let manager = Manager::new();
+    let d = manager.dict();
+    assert_eq!(
+        d.set_with("n", |n| n.unwrap_or(&0) + 1),
+        Ok(1),
+        "None: no n yet"
+    );
+    assert_eq!(d.set_with("n", |n| n.unwrap_or(&0) + 1), Ok(2));
+    assert_eq!(d.get("n"), Ok(Some(2)));
+}
+
+#[test]
+fn set_with_from_four_threads_loses_no_update() {
+    let manager = Manager::new();
+    let d = manager.dict();
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let d = d.clone();
+            thread::spawn(move || {
+                for _ in 0..1_000 {
+                    d.set_with("n", |n| n.unwrap_or(&0) + 1).unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    assert_eq!(d.get("n"), Ok(Some(4_000)));
+}
+
+#[test]
+fn a_panic_in_set_with_goes_on_in_the_caller_and_changes_nothing() {
+    let manager = Manager::new();
+    let d = manager.dict();
+    d.set("n", 1).unwrap();
+    let caller = d.clone();
+    let panicked = thread::spawn(move || {
+        caller
+            .set_with("n", |_| -> i64 { panic!("the update gives up") })
+            .unwrap();
+    })
+    .join()
+    .expect_err("the caller panics");
+    assert_eq!(
+        panicked.downcast_ref::<&str>(),
+        Some(&"the update gives up")
+    );
+    assert_eq!(d.get("n"), Ok(Some(1)), "nothing changed");
+    assert_eq!(
+        d.set_with("n", |n| n.unwrap_or(&0) + 1),
+        Ok(2),
+        "still serving"
+    );
+}
+
+#[test]
+fn set_with_after_shutdown_hands_the_key_back() {
+    let manager = Manager::<String, i64>::new();
+    let d = manager.dict();
+    manager.shutdown();
+    let err = d.set_with("n".to_string(), |_| 1).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the manager has shut down: its server no longer answers"
+    );
+    assert_eq!(err.into_inner(), "n");
+}
+// ANCHOR_END: set_with_tests
+
 // ---------------------------------------------------------------------------
 // The model.
 
@@ -523,3 +596,84 @@ fn model_rejects_manager_gate_let_go_before_the_put() {
     assert!(failure.is_deadlock(), "{}", failure.message);
     println!("{}", failure.report("the twin's failure"));
 }
+
+// ---------------------------------------------------------------------------
+// The naive version: a read-modify-write as two requests.
+
+use syncbook_model::DictProxy;
+use syncbook_model::check::step_table;
+use syncbook_model::trace::Step;
+
+// ANCHOR: two_increments
+/// `A` and `main` each add one to the count at `"n"` (none at first)
+/// through their own proxy, with `increment`; the result is the count
+/// `main` reads at the end. Three threads with the server.
+fn two_increments(increment: fn(&DictProxy<&'static str, i64>) -> i64) -> i64 {
+    let manager = syncbook_model::Manager::new();
+    let (d_a, d_main) = (manager.dict(), manager.dict());
+    let a = spawn("A", move || increment(&d_a));
+    increment(&d_main);
+    a.join().unwrap();
+    let count = d_main.get("n").unwrap().unwrap();
+    manager.shutdown();
+    count
+}
+// ANCHOR_END: two_increments
+
+// ANCHOR: model_naive
+/// The naive increment, a `get` then a `set`: loom finds the run where
+/// both read the same count, and one update is lost. No preemption is
+/// needed: each call blocks until the server answers, and those waits
+/// alone let the other thread in.
+#[test]
+fn model_naive_increment_can_lose_an_update() {
+    let found = outcomes(&bounded(0), || {
+        two_increments(|d| syncbook_model::manager::naive::increment(d, "n").unwrap())
+    });
+    assert_eq!(found.values(), vec![1, 2], "1: an update was lost");
+    insta::assert_snapshot!("naive_outcomes", for_book(&found.report("counts")));
+    let lost = requests_only(&found.examples[&1]);
+    insta::assert_snapshot!("naive_lost", for_book(&step_table(&lost)));
+}
+// ANCHOR_END: model_naive
+
+/// The steps of a trace that say what was asked and answered: the naive
+/// increment's own, and each time the server takes a request from its
+/// inbox (the inbox's "gets"), up to the server's last request before the
+/// final read; without the waits and wake-ups of the inbox and the
+/// one-shots.
+fn requests_only(steps: &[Step]) -> Vec<Step> {
+    let mut kept: Vec<Step> = Vec::new();
+    let mut sets = 0;
+    for step in steps {
+        if step.thread == "manager" && step.what.starts_with("gets; items:") {
+            kept.push(Step {
+                thread: step.thread.clone(),
+                what: "serves a request".to_string(),
+            });
+            if sets == 2 {
+                break; // the second set's
+            }
+        } else if ["sends get", "get answers", "sends set to"]
+            .iter()
+            .any(|label| step.what.starts_with(label))
+        {
+            sets += usize::from(step.what.starts_with("sends set"));
+            kept.push(step.clone());
+        }
+    }
+    kept
+}
+
+// ANCHOR: model_set_with
+/// The fix: `set_with` does the read and the write in one request, on the
+/// server. With one preemption allowed, no run loses an update.
+#[test]
+fn model_set_with_never_loses_an_update() {
+    let found = outcomes(&bounded(1), || {
+        two_increments(|d| d.set_with("n", |n| n.unwrap_or(&0) + 1).unwrap())
+    });
+    assert_eq!(found.values(), vec![2], "no update lost");
+    insta::assert_snapshot!("set_with", for_book(&found.report("counts")));
+}
+// ANCHOR_END: model_set_with

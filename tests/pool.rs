@@ -989,6 +989,7 @@ impl ModelPool for NaiveTerminate {
 }
 
 // ANCHOR: model_pool
+// ANCHOR: model_map
 /// Two workers, three tasks through `map`: each task runs exactly once and
 /// the results come back in input order. Bounded to one preemption: 2,058
 /// executions, under a second; a bound of 2 explores 545,207 in about 40 s.
@@ -1024,7 +1025,9 @@ fn map_once_in_order() -> (Vec<usize>, [usize; 3]) {
     pool.join().unwrap();
     (got, runs(counters))
 }
+// ANCHOR_END: model_map
 
+// ANCHOR: model_join
 /// Two workers, three tasks through `apply_async`, whose results nobody
 /// reads: `close` + `join` returns only once every task has run, once.
 /// Bounded to two preemptions: 8,594 executions in about a second (a
@@ -1050,7 +1053,9 @@ fn join_after_close<P: ModelPool>() -> [usize; 3] {
     assert_eq!(runs, [1, 1, 1], "every task ran once before join returned");
     runs
 }
+// ANCHOR_END: model_join
 
+// ANCHOR: terminate_fates
 /// Two workers, three tasks, then `terminate` (the real one, or the naive
 /// one): every result resolves (loom reports a deadlock if any `get` or the
 /// `join` waited for ever), a task ran exactly when its result is its
@@ -1093,7 +1098,9 @@ fn terminate_fates<P: ModelPool>(check_order: bool) -> [&'static str; 3] {
     }
     runs.map(|r| if r == 1 { "ran" } else { "dropped" })
 }
+// ANCHOR_END: terminate_fates
 
+// ANCHOR: model_naive_terminate
 /// The naive `terminate`, which sets no flag: loom finds a task that a
 /// worker took while `terminate` was emptying the queue, and ran. Bounded
 /// to two preemptions, as the model of the real one below.
@@ -1117,7 +1124,9 @@ fn model_naive_terminate_runs_a_task_taken_after_it_began() {
         ))
     );
 }
+// ANCHOR_END: model_naive_terminate
 
+// ANCHOR: model_terminate
 /// The real `terminate`: the checks above hold in every execution.
 /// Bounded to two preemptions, in about 3 s (a bound of 3: 1,798,775
 /// executions, 4 minutes, the same fates).
@@ -1134,7 +1143,9 @@ fn model_terminate_leaves_nobody_waiting() {
         ))
     );
 }
+// ANCHOR_END: model_terminate
 
+// ANCHOR: model_callbacks
 /// One worker and the result handler, two tasks with callbacks: each
 /// callback runs exactly once, and before its task's result is ready.
 /// Bounded to one preemption: 2,109 executions, under a second; a bound of
@@ -1178,6 +1189,7 @@ fn callbacks_before_results() -> (Vec<usize>, [usize; 3]) {
     pool.join().unwrap();
     (seen, runs(called))
 }
+// ANCHOR_END: model_callbacks
 // ANCHOR_END: model_pool
 
 // ---------------------------------------------------------------------------
@@ -1215,6 +1227,7 @@ macro_rules! twin_pool {
 twin_pool!(FlagAfterEmptying);
 twin_pool!(OneStopOnClose);
 
+// ANCHOR: twin_models
 #[test]
 fn model_rejects_pool_flag_set_after_emptying() {
     let failure = must_fail(&bounded(2), || {
@@ -1236,3 +1249,4 @@ fn model_rejects_pool_one_stop_message_on_close() {
     assert!(failure.is_deadlock(), "{}", failure.message);
     println!("{}", failure.report("the twin's failure"));
 }
+// ANCHOR_END: twin_models

@@ -3,8 +3,11 @@
 The task is a small pure-Python loop over an integer, about a millisecond of
 work. ITEMS of them run on a pool of two processes: with `apply`, one at a
 time; with `apply_async` for all of them, then `get` on each; and with
-`map`. Each way runs REPEATS times, in turns; the table keeps the fastest
-run of each.
+`map`. Two controls run beside them: the same tasks on one process and on
+two processes with no pool (what the machine's cores give, with nothing
+sent between processes), and `apply` of an empty task (one round trip to a
+worker and back, with no work in it). Each way runs REPEATS times, in turns;
+the table keeps the fastest run of each.
 
 Then the comparison for the Rust port: a tiny task (`x * x`) over
 SMALL_ITEMS integers with `Pool.map`, fastest of REPEATS runs, once with
@@ -61,6 +64,35 @@ def with_map(pool):
 # ANCHOR_END: three_ways
 
 
+# The controls: the same tasks on processes with no pool (what the cores
+# give when nothing is sent between processes), and `apply` with an empty
+# task (what one round trip to a worker costs, with no work in it).
+def run_share(share, answers):
+    answers.put(sum(task(WORK) for _ in range(share)))
+
+
+def no_pool(processes):
+    answers = multiprocessing.SimpleQueue()
+    share = ITEMS // processes
+    children = [multiprocessing.Process(target=run_share, args=(share, answers))
+                for _ in range(processes)]
+    for child in children:
+        child.start()
+    totals = [answers.get() for _ in children]
+    for child in children:
+        child.join()
+    return [sum(totals) // ITEMS] * ITEMS  # the same sum as the ways above
+
+
+def empty(_):
+    return 0
+
+
+def empty_round_trips(pool):
+    [pool.apply(empty, (0,)) for _ in range(ITEMS)]
+    return [task(0)] * ITEMS  # not compared: no work was done
+
+
 def best_of(run, pool):
     """The fastest wall time of REPEATS runs, in seconds, and the answer."""
     times, answers = [], set()
@@ -95,9 +127,12 @@ def compare_line(pool):
 
 def table(pool):
     ways = {
+        "one process, no pool": lambda _pool: no_pool(1),
+        "two processes, no pool, half the tasks each": lambda _pool: no_pool(2),
         "`apply`, one at a time": one_at_a_time,
         "`apply_async` for all, then `get`": all_async_then_get,
         "`map`": with_map,
+        "`apply` of an empty task, one at a time": empty_round_trips,
     }
     times = {how: [] for how in ways}
     answers = set()
@@ -106,8 +141,10 @@ def table(pool):
     for _ in range(REPEATS):
         for how, run in ways.items():
             start = time.perf_counter()
-            answers.add(sum(run(pool)))
+            answer = sum(run(pool))
             times[how].append(time.perf_counter() - start)
+            if run is not empty_round_trips:
+                answers.add(answer)
     assert len(answers) == 1, f"the ways disagree: {answers}"
     one_task = min(timeit_task() for _ in range(REPEATS))
 

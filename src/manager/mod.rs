@@ -62,6 +62,7 @@ use crate::queue::Queue;
 use crate::sync::thread;
 use crate::value::Value;
 
+pub mod naive;
 mod proxy;
 
 use proxy::Call;
@@ -81,10 +82,16 @@ enum Cause {
 /// the answer.
 enum DictRequest<K: Send, V: Send> {
     Set(Call<(K, V), ()>),
+    /// `d[k] = f(d.get(k))` in one request: the new value, or the panic
+    /// of `f` (or of `V`'s `Clone`), to go on in the caller.
+    SetWith(Call<(K, Update<V>), std::thread::Result<V>>),
     Get(Call<K, Option<V>>),
     Len(Call<(), usize>),
     Keys(Call<(), Vec<K>>),
 }
+
+/// The update a [`DictProxy::set_with`] sends to the server.
+type Update<V> = Box<dyn FnOnce(Option<&V>) -> V + Send>;
 
 /// A call on a list proxy.
 enum ListRequest<V: Send> {
@@ -312,6 +319,25 @@ where
                     let old = dict.insert(k, v);
                     call.answer(());
                     drop(old); // after the answer: `V`'s drop is user code
+                }
+                DictRequest::SetWith(mut call) => {
+                    rehearse_insert(&dict, &call.args().0);
+                    let (k, f) = call.take_args();
+                    // The whole read-modify-write, here: no other request
+                    // runs between the read and the write.
+                    let updated = catch_unwind(AssertUnwindSafe(|| {
+                        let v = f(dict.get(&k));
+                        let copy = v.clone();
+                        (v, copy)
+                    }));
+                    match updated {
+                        Ok((v, copy)) => {
+                            let old = dict.insert(k, v);
+                            call.answer(Ok(copy));
+                            drop(old);
+                        }
+                        Err(panicked) => call.answer(Err(panicked)), // nothing changed
+                    }
                 }
                 DictRequest::Get(call) => {
                     let v = dict.get(call.args()).cloned();

@@ -10,7 +10,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::{Cause, DictRequest, ListRequest, Message, Shared};
+use super::{Cause, DictRequest, ListRequest, Message, Shared, Update};
 use crate::channel::oneshot::{Filler, oneshot};
 
 /// A call on a proxy after its manager has shut down, or after its server
@@ -202,6 +202,52 @@ impl<K: Send, V: Send> DictProxy<K, V> {
     /// `d[k] = v`. `Err`, with `(k, v)` inside, if the server is gone.
     pub fn set(&self, k: K, v: V) -> Result<(), ManagerGone<(K, V)>> {
         call(&self.connection, (k, v), DictRequest::Set)
+    }
+
+    /// `d[k] = f(d.get(k))`, in one request: the server runs `f` on the
+    /// value at `k` (`None` if there is none), stores what it returns, and
+    /// answers with a copy of it. No other request runs between the read
+    /// and the write, so no update is lost (two requests, a `get` and then
+    /// a `set`, can lose one: [`naive::increment`](super::naive::increment)).
+    /// Python's manager has no such call; there, a `manager.Lock()` held
+    /// across the get and the set does the job.
+    ///
+    /// `Err`, with `k` inside, if the server is gone (`f` is dropped). If
+    /// `f` panics, nothing changes, the server goes on serving, and the
+    /// panic goes on in the caller, as a Python manager re-raises a
+    /// method's exception in the caller.
+    ///
+    /// ```
+    /// use std::thread;
+    /// use syncbook::Manager;
+    ///
+    /// let manager = Manager::new();
+    /// let counts = manager.dict();
+    /// let workers: Vec<_> = (0..4)
+    ///     .map(|_| {
+    ///         let counts = counts.clone();
+    ///         thread::spawn(move || {
+    ///             for _ in 0..100 {
+    ///                 counts.set_with("n", |n| n.unwrap_or(&0) + 1).unwrap();
+    ///             }
+    ///         })
+    ///     })
+    ///     .collect();
+    /// for w in workers {
+    ///     w.join().unwrap();
+    /// }
+    /// assert_eq!(counts.get("n"), Ok(Some(400))); // none lost
+    /// ```
+    pub fn set_with<F>(&self, k: K, f: F) -> Result<V, ManagerGone<K>>
+    where
+        F: FnOnce(Option<&V>) -> V + Send + 'static,
+    {
+        let update: Update<V> = Box::new(f);
+        match call(&self.connection, (k, update), DictRequest::SetWith) {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(panicked)) => std::panic::resume_unwind(panicked),
+            Err(ManagerGone((k, _f), cause)) => Err(ManagerGone(k, cause)),
+        }
     }
 
     /// `d.get(k)`: a copy of the value at `k`, `None` if there is none.
