@@ -32,7 +32,7 @@ pub fn check(page: &str) -> Vec<Finding> {
                 "a code block holds a Markdown table (`{first}`), so the page shows raw `|` \
                  text: include the table outside any ``` fence, so it renders as a table"
             ),
-            locate: Locate::Text(lines.iter().take(2).map(|l| l.to_string()).collect()),
+            locate: Locate::InCode(lines.iter().take(2).map(|l| l.to_string()).collect()),
         });
     }
     findings

@@ -36,6 +36,9 @@ pub enum Locate {
     /// The first of these texts found in the chapter (then in what its
     /// includes bring in, giving the include's line).
     Text(Vec<String>),
+    /// As `Text`, for text shown in a code block: an include inside a
+    /// ```` ``` ```` fence is preferred to one outside.
+    InCode(Vec<String>),
 }
 
 /// The chapters that the main-line length limit applies to besides the
@@ -193,6 +196,17 @@ pub fn locate(chapter: &ChapterInfo, how: &Locate) -> Option<usize> {
                     found.find(|e| e.text.lines().any(is_it)).map(|e| e.line)
                 })
         }
+        Locate::InCode(candidates) => {
+            let fenced = fenced_lines(&chapter.text);
+            let in_fence = candidates.iter().find_map(|text| {
+                let text = plain(text);
+                let mut found = chapter.expansions.iter();
+                found
+                    .find(|e| fenced.contains(&e.line) && plain(&e.text).contains(&text))
+                    .map(|e| e.line)
+            });
+            in_fence.or_else(|| locate(chapter, &Locate::Text(candidates.clone())))
+        }
         Locate::Text(candidates) => candidates.iter().find_map(|text| {
             let text = plain(text);
             if text.trim().is_empty() {
@@ -212,6 +226,26 @@ pub fn locate(chapter: &ChapterInfo, how: &Locate) -> Option<usize> {
                 })
         }),
     }
+}
+
+/// The 1-based lines of `text` inside ```` ``` ```` or `~~~` fences.
+fn fenced_lines(text: &str) -> HashSet<usize> {
+    let mut inside = HashSet::new();
+    let mut fence: Option<(char, usize)> = None;
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim_start();
+        let mark = line.chars().next().filter(|c| *c == '`' || *c == '~');
+        let run = mark.map_or(0, |m| line.chars().take_while(|&c| c == m).count());
+        match (fence, mark) {
+            (Some((open, len)), Some(m)) if m == open && run >= len => fence = None,
+            (Some(_), _) => {
+                inside.insert(index + 1);
+            }
+            (None, Some(m)) if run >= 3 => fence = Some((m, run)),
+            (None, _) => {}
+        }
+    }
+    inside
 }
 
 /// Text as a reader sees it, for comparing a page with its source: mdBook's

@@ -17,14 +17,32 @@ fn anchor_lines_from_a_whole_file_include_are_rejected() {
             "# Lock\n\n```python\n{{#include ../examples/a.py}}\n```\n"
         )),
         [
-            "the anchor line `# ANCHOR: main` shows in the page: the chapter includes a whole \
-             file (or a line range) that has anchors; include by anchor instead \
-             (`{{#include path:name}}`), so that no ANCHOR line reaches the page",
-            "the anchor line `# ANCHOR_END: main` shows in the page: the chapter includes a \
-             whole file (or a line range) that has anchors; include by anchor instead \
-             (`{{#include path:name}}`), so that no ANCHOR line reaches the page",
+            "the anchor line `# ANCHOR: main` (and 1 more in this code block) shows in the \
+             page: the chapter includes a whole file (or a line range) that has anchors; \
+             include by anchor instead (`{{#include path:name}}`), so that no ANCHOR line \
+             reaches the page"
         ]
     );
+}
+
+#[test]
+fn visible_anchor_lines_outside_code_blocks_are_rejected_one_by_one() {
+    // An included text file, whole: its anchor lines become paragraphs.
+    let html = page("<p>ANCHOR: body</p>\n<p>text</p>\n<p>ANCHOR_END: body</p>");
+    let found = messages(check(&html, "{{#include parts/note.txt}}\n"));
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found[1].starts_with("the anchor line `ANCHOR_END: body` shows in the page:"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn anchors_in_html_comments_do_not_show_so_they_pass() {
+    // A Markdown file with `<!-- ANCHOR: x -->` lines, included whole: the
+    // comments reach the HTML but no reader sees them.
+    let html = page("<!-- ANCHOR: body -->\n<p>text</p>\n<!-- ANCHOR_END: body -->");
+    assert_eq!(check(&html, "{{#include parts/note.md}}\n"), []);
 }
 
 #[test]

@@ -37,6 +37,28 @@ fn locate_finds_headings_texts_and_the_include_that_brought_them() {
 }
 
 #[test]
+fn text_shown_in_code_is_located_at_the_include_inside_a_fence() {
+    let table = "| a | b |\n|---|---|\n| 1 | 2 |";
+    let chapter = ChapterInfo {
+        text: "# T\n\n{{#include t.md}}\n\n```text\n{{#include t.md}}\n```\n".into(),
+        expansions: vec![
+            Expansion {
+                line: 3,
+                text: table.into(),
+            },
+            Expansion {
+                line: 6,
+                text: table.into(),
+            },
+        ],
+        ..ChapterInfo::default()
+    };
+    let at = |how: Locate| locate(&chapter, &how);
+    assert_eq!(at(Locate::Text(vec!["|---|---|".into()])), Some(3));
+    assert_eq!(at(Locate::InCode(vec!["|---|---|".into()])), Some(6));
+}
+
+#[test]
 fn problems_are_reported_on_the_chapter_line_with_the_page_line() {
     let chapters = [lock_chapter()];
     let lock_html = page(
@@ -95,4 +117,47 @@ fn problems_are_reported_on_the_chapter_line_with_the_page_line() {
         got[0].2
     );
     assert_eq!(ARC.len(), 6);
+}
+
+#[test]
+fn the_length_limit_applies_to_primitive_chapters_and_the_primer_only() {
+    let long = page(&format!("{}<p>{}</p>", h(1, "Long"), "word ".repeat(3_001)));
+    let chapter = |path: &str, primitive: bool| ChapterInfo {
+        path: path.into(),
+        primitive,
+        ..ChapterInfo::default()
+    };
+    let chapters = [
+        chapter("primer.md", false),
+        chapter("threads-processes.md", false),
+        chapter("lock-appendix.md", false),
+    ];
+    let pages: Vec<_> = chapters
+        .iter()
+        .map(|c| Page {
+            rel: c.path.with_extension("html"),
+            html: long.clone(),
+            chapter: Some(c),
+        })
+        .collect();
+    let book = Book {
+        src_dir: Path::new("/b/chapters"),
+        out_dir: Path::new("/b/book"),
+        display_base: Path::new("/b"),
+        chapters: &chapters,
+    };
+    let got: Vec<_> = check_pages(&book, &pages)
+        .into_iter()
+        .map(|(check, p)| (check, p.render(Path::new("/b"))))
+        .collect();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "length");
+    assert!(
+        got[0].1.starts_with(
+            "chapters/primer.md: the main line has 3,002 words, more than 3,000: move test \
+             listings that are not the proof itself to the chapter's appendix \
+             (primer-appendix.md)"
+        ),
+        "{got:?}"
+    );
 }
