@@ -1,19 +1,49 @@
 //! `cargo xtask book`: check the book sources, render them with mdBook (as a
-//! library, `mdbook-driver`), then check the rendered HTML.
+//! library, `mdbook-driver`), then check the rendered HTML. It fails on
+//! anything a reader would see as broken in the rendered book.
 //!
-//! The checks, by what they look at:
+//! Before the build, on the sources (a problem here stops the build):
 //! - `chapters`: every chapter SUMMARY.md lists (read by `summary`) exists,
 //!   once;
 //! - `includes`: every `{{#include}}` in a chapter resolves, recursively
-//!   (found by `directives`; the lines it takes chosen by `anchors`);
-//! - `rendered`: no directive is left unexpanded in the rendered pages.
+//!   (found by `directives`; the lines it takes chosen by `anchors`): a
+//!   missing file, a missing or unclosed anchor, an empty line range.
 //!
-//! Each problem is a `problem::Problem`, shown as `file:line: message`.
+//! Also on the sources, reported with the rendered checks:
+//! - `figures`: no measured figure typed in a chapter's prose (a time, a
+//!   ratio, an execution count, a percentage): they come from the tables.
+//!
+//! After the build, on each chapter's rendered page (`pages` runs them and
+//! maps each finding back to the chapter line behind it; `html` reads pages):
+//! - `anchor_lines`: no `ANCHOR:` / `ANCHOR_END:` line shows;
+//! - `rendered`: no `{{#...}}` directive is left unexpanded (unless escaped
+//!   on purpose, `\{{#include ...}}`);
+//! - `code_tables`: no Markdown table inside a code block;
+//! - `arc`: a primitive chapter (top-level under the SUMMARY part "The
+//!   primitives") has exactly the six `##` parts, in order;
+//! - `heading_levels`: no skipped heading level;
+//! - `length`: a primitive chapter's and the primer's main line (`<main>`
+//!   outside `<details>`) is at most 3,000 words;
+//! - `empty_columns`: no table column that holds only dashes or nothing;
+//! - `links`: every internal link names an existing page and `#id`.
+//!
+//! Each problem is a `problem::Problem`, shown as `file:line: message`; the
+//! unit tests (`tests/`, one file per check) feed each check a broken page.
 
+mod anchor_lines;
 mod anchors;
+mod arc;
 mod chapters;
+mod code_tables;
 mod directives;
+mod empty_columns;
+mod figures;
+mod heading_levels;
+mod html;
 mod includes;
+mod length;
+mod links;
+mod pages;
 mod problem;
 mod rendered;
 mod summary;
@@ -21,7 +51,6 @@ mod summary;
 mod tests;
 
 use crate::Failure;
-use chapters::BookCheck;
 use mdbook_driver::MDBook;
 use mdbook_driver::book::BookItem;
 use mdbook_driver::config::{Config, HtmlConfig};
@@ -111,6 +140,15 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         )));
     }
 
+    // Prose checks on the sources, reported with the rendered checks.
+    let mut problems: Vec<(&str, Problem)> = Vec::new();
+    for chapter in &checked.chapters {
+        let file = src_dir.join(&chapter.path);
+        for problem in figures::problems(&file, &chapter.text) {
+            problems.push(("typed figures", problem));
+        }
+    }
+
     // 3. Build.
     let book = MDBook::load_with_config(&root, config)
         .map_err(|err| failed(format!("mdBook could not load the book: {err:#}")))?;
@@ -142,13 +180,24 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
 
     // 4. Output.
     let out_dir = book.build_dir_for("html");
-    let leftovers = unexpanded_directives(&out_dir, &checked)?;
-    if !leftovers.is_empty() {
-        report(&leftovers, &cwd);
+    let pages = pages::load_pages(&out_dir, &checked.chapters)
+        .map_err(|err| failed(format!("reading {}: {err}", show(&out_dir))))?;
+    let rendered = pages::Book {
+        src_dir: &src_dir,
+        out_dir: &out_dir,
+        display_base: &cwd,
+        chapters: &checked.chapters,
+    };
+    problems.extend(pages::check_pages(&rendered, &pages));
+    if !problems.is_empty() {
+        for (_, problem) in &problems {
+            eprintln!("error: {}", problem.render(&cwd));
+        }
         return Err(failed(format!(
-            "{} left unexpanded in the rendered book under {}/",
-            plural(leftovers.len(), "directive"),
-            show(&out_dir)
+            "{} in the book (it was rendered into {}/): {}",
+            plural(problems.len(), "problem"),
+            show(&out_dir),
+            by_check(&problems)
         )));
     }
     let index = out_dir.join("index.html");
@@ -214,49 +263,21 @@ fn book_root(explicit: Option<&Path>) -> Result<PathBuf, Failure> {
     Ok(root)
 }
 
-/// mdBook leaves a directive it could not expand in the page verbatim. Look
-/// for that in every rendered page, allowing the ones the chapters show on
-/// purpose (escaped as `\{{#include ...}}`).
-fn unexpanded_directives(out_dir: &Path, checked: &BookCheck) -> Result<Vec<Problem>, Failure> {
-    let allowed = rendered::allowed_literals(&checked.chapters);
-    let mut pages = Vec::new();
-    html_files(out_dir, &mut pages)
-        .map_err(|err| failed(format!("reading {}: {err}", out_dir.display())))?;
-    pages.sort();
-    let mut problems = Vec::new();
-    for page in pages {
-        let html = fs::read_to_string(&page)
-            .map_err(|err| failed(format!("reading {}: {err}", page.display())))?;
-        let found = rendered::unexpanded_lines(&html);
-        let rel = page.strip_prefix(out_dir).unwrap_or(&page);
-        let ok = allowed.get(rel).copied().unwrap_or(0);
-        if found.len() <= ok {
-            continue;
-        }
-        let note = if ok > 0 {
-            format!(" ({ok} of the {} are escaped on purpose)", found.len())
-        } else {
-            String::new()
-        };
-        problems.extend(found.into_iter().map(|line| Problem {
-            file: page.clone(),
-            line: Some(line),
-            message: format!("`{{{{#include`-like text was not expanded by mdBook{note}"),
-        }));
-    }
-    Ok(problems)
-}
-
-fn html_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            html_files(&path, out)?;
-        } else if path.extension().is_some_and(|ext| ext == "html") {
-            out.push(path);
+/// `3 arc, 1 links`: how many problems each check found, in order of first
+/// appearance.
+fn by_check(problems: &[(&str, Problem)]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for (check, _) in problems {
+        match counts.iter_mut().find(|(name, _)| name == check) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((check, 1)),
         }
     }
-    Ok(())
+    counts
+        .iter()
+        .map(|(check, n)| format!("{n} {check}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `searchindex.js`, or `searchindex-<hash>.js` with `hash-files` (the default).

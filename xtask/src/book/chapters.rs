@@ -2,6 +2,9 @@
 //! SUMMARY.md lists must exist and be listed only once (mdBook refuses a
 //! duplicate), and each is handed to [`Checker`] to check what it includes.
 //! Draft chapters (`[Title]()`) are not rendered, so they are skipped.
+//! What is learnt about each chapter on the way (its text, what its includes
+//! bring in, whether it is a primitive chapter) is kept for the checks on
+//! the rendered pages, to map a page back to the chapter line behind it.
 //!
 //! Everything here is a pure function of files under a directory, so it is
 //! unit-tested without building a book.
@@ -13,8 +16,12 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// The part of SUMMARY.md whose top-level chapters are primitive chapters
+/// (the arc and the length limit apply to them).
+pub const PRIMITIVES_PART: &str = "The primitives";
+
 /// A chapter listed in SUMMARY.md that exists and was checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChapterInfo {
     /// Path relative to the book's source directory, as written in SUMMARY.md.
     pub path: PathBuf,
@@ -22,6 +29,21 @@ pub struct ChapterInfo {
     /// text (written escaped, `\{{#include ...}}`). The rendered page may
     /// contain this many without anything being broken.
     pub literal_directives: usize,
+    /// The chapter's own text (byte order mark removed).
+    pub text: String,
+    /// What each of the chapter's own includes brings into the page.
+    pub expansions: Vec<Expansion>,
+    /// A top-level entry under the part [`PRIMITIVES_PART`].
+    pub primitive: bool,
+}
+
+/// The text one `{{#include}}` line of a chapter brings into the page
+/// (with what the included part includes in turn).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expansion {
+    /// 1-based line of the directive in the chapter.
+    pub line: usize,
+    pub text: String,
 }
 
 /// The result of [`check_book`].
@@ -103,10 +125,13 @@ pub fn check_book(src_dir: &Path, display_base: &Path) -> BookCheck {
         // mdBook strips a UTF-8 byte order mark before preprocessing.
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let base = file.parent().unwrap_or(src_dir).to_path_buf();
-        let literal = checker.check_chapter(&file, text, &base);
+        let scan = checker.check_chapter(&file, text, &base);
         check.chapters.push(ChapterInfo {
             path: rel,
-            literal_directives: literal,
+            literal_directives: scan.literal,
+            text: text.to_string(),
+            expansions: scan.expansions,
+            primitive: !link.nested && link.part.as_deref() == Some(PRIMITIVES_PART),
         });
     }
     check.problems = checker.problems;

@@ -149,6 +149,29 @@ fn split_path_and_selection(arg: &str) -> (&str, Selection<'_>) {
     }
 }
 
+/// Byte offsets of `{{`, optional whitespace, `#` and a name: any text that
+/// looks like an mdBook directive (`{{#include`, `{{#title`, `{{#template`,
+/// ...). Returns each offset with the name.
+pub fn directive_like_positions(text: &str) -> Vec<(usize, &str)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("{{") {
+        let at = from + i;
+        from = at + 2;
+        let Some(after_hash) = text[at + 2..].trim_start().strip_prefix('#') else {
+            continue;
+        };
+        let len = after_hash
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
+        if len > 0 {
+            found.push((at, &after_hash[..len]));
+        }
+    }
+    found
+}
+
 /// Byte offsets of `{{`, optional whitespace, then `#include`,
 /// `#rustdoc_include`, `#playground` or `#playpen` as a whole word.
 pub fn include_like_positions(text: &str) -> Vec<usize> {

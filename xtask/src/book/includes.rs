@@ -14,7 +14,8 @@
 //! mdBook splices in is scanned for further directives.
 
 use super::anchors::{Selection, select_lines};
-use super::directives::{DirectiveKind, include_like_positions, scan_directives};
+use super::chapters::Expansion;
+use super::directives::{DirectiveKind, directive_like_positions, scan_directives};
 use super::problem::{Problem, display_path};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -49,11 +50,21 @@ struct Source<'a> {
     base: &'a Path,
 }
 
+/// What [`Checker::check_chapter`] learnt about a chapter.
+pub struct ChapterScan {
+    /// How many `{{#...}}` strings it shows as text (escaped).
+    pub literal: usize,
+    /// What each of its own includes brings in.
+    pub expansions: Vec<Expansion>,
+}
+
 /// Collects the problems found in the chapters and what they include.
 pub struct Checker<'a> {
     /// Only used to shorten paths quoted inside messages.
     display_base: &'a Path,
     pub problems: Vec<Problem>,
+    /// The current chapter's expansions, filled by `check_text`.
+    expansions: Vec<Expansion>,
 }
 
 impl<'a> Checker<'a> {
@@ -61,6 +72,7 @@ impl<'a> Checker<'a> {
         Checker {
             display_base,
             problems: Vec::new(),
+            expansions: Vec::new(),
         }
     }
 
@@ -71,8 +83,7 @@ impl<'a> Checker<'a> {
 
     /// Check a chapter's text (`file`, read and without its byte order mark),
     /// recursing into what it includes; include paths start from `base`.
-    /// Returns how many `{{#include`-like strings it shows as text (escaped).
-    pub fn check_chapter(&mut self, file: &Path, text: &str, base: &Path) -> usize {
+    pub fn check_chapter(&mut self, file: &Path, text: &str, base: &Path) -> ChapterScan {
         let mut literal = 0;
         let source = Source {
             file,
@@ -81,7 +92,10 @@ impl<'a> Checker<'a> {
             base,
         };
         self.check_text(&source, 0, &[], &mut literal);
-        literal
+        ChapterScan {
+            literal,
+            expansions: std::mem::take(&mut self.expansions),
+        }
     }
 
     /// Check the directives in `source`, recursing into what they include.
@@ -103,7 +117,7 @@ impl<'a> Checker<'a> {
             let line = line_of(directive.start);
             let (path, selection) = match directive.kind {
                 DirectiveKind::Escaped => {
-                    *literal += include_like_positions(&directive.text[1..]).len();
+                    *literal += directive_like_positions(&directive.text[1..]).len();
                     continue;
                 }
                 DirectiveKind::Title | DirectiveKind::Unknown => continue,
@@ -127,6 +141,17 @@ impl<'a> Checker<'a> {
                     ),
                 ),
                 Ok(included) => {
+                    // Nested includes add to the chapter line that started them.
+                    match self.expansions.last_mut() {
+                        Some(last) if depth > 0 => {
+                            last.text.push('\n');
+                            last.text.push_str(&included.text);
+                        }
+                        _ => self.expansions.push(Expansion {
+                            line,
+                            text: included.text.clone(),
+                        }),
+                    }
                     let mut via = via.to_vec();
                     via.push(Via {
                         file: file.to_path_buf(),

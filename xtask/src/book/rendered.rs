@@ -1,11 +1,14 @@
-//! Checks on the rendered book: mdBook leaves a directive it could not
-//! expand in the page verbatim, so any `{{#include`-like text left in the
-//! HTML is a broken include, unless the chapter shows it on purpose (written
-//! escaped, `\{{#include ...}}`). Here: which page a chapter lands in, how
-//! many such strings each page may hold, and on which lines a page has them.
+//! Raw directives in the rendered book: mdBook leaves a directive it could
+//! not expand in the page verbatim, so any `{{#...}}` text left in the HTML
+//! (`{{#include`, `{{#rustdoc_include`, `{{#playground`, `{{#title`,
+//! `{{#template`, any `{{#name`) is broken, unless the chapter shows it on
+//! purpose (written escaped, `\{{#include ...}}`). Here: which page a chapter
+//! lands in, how many such strings each page may hold, and where a page has
+//! them.
 
 use super::chapters::ChapterInfo;
-use super::directives::include_like_positions;
+use super::directives::directive_like_positions;
+use super::pages::{Finding, Locate};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -24,7 +27,7 @@ pub fn html_page_for(chapter: &Path) -> PathBuf {
     page.with_extension("html")
 }
 
-/// How many `{{#include`-like strings each rendered page may show as text
+/// How many `{{#...}}` strings each rendered page may show as text
 /// (from escaped directives). Keys are paths relative to the build dir.
 /// `index.html` also holds a copy of the first chapter and `print.html` holds
 /// every chapter.
@@ -41,10 +44,29 @@ pub fn allowed_literals(chapters: &[ChapterInfo]) -> HashMap<PathBuf, usize> {
     allowed
 }
 
-/// 1-based line numbers of unexpanded `{{#include`-like text in rendered HTML.
-pub fn unexpanded_lines(html: &str) -> Vec<usize> {
-    include_like_positions(html)
+/// The unexpanded `{{#...}}` texts of a page, when it holds more than the
+/// `allowed` ones its chapter shows on purpose.
+pub fn check(page: &str, allowed: usize) -> Vec<Finding> {
+    let found = directive_like_positions(page);
+    if found.len() <= allowed {
+        return Vec::new();
+    }
+    let note = if allowed > 0 {
+        format!(" ({allowed} of the {} are escaped on purpose)", found.len())
+    } else {
+        String::new()
+    };
+    found
         .into_iter()
-        .map(|at| html[..at].matches('\n').count() + 1)
+        .map(|(at, name)| Finding {
+            offset: at,
+            message: format!(
+                "`{{{{#{name}` shows in the page as text: mdBook did not expand it \
+                 (it expands `include`, `rustdoc_include`, `playground` and `title`, when \
+                 well formed){note}; fix the directive, or write `\\{{{{#{name} ...}}}}` \
+                 to show it on purpose"
+            ),
+            locate: Locate::Text(vec![format!("{{{{#{name}")]),
+        })
         .collect()
 }

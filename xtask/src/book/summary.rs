@@ -1,7 +1,9 @@
 //! Reading SUMMARY.md: the `[title](target)` links that make the book's
 //! chapters, with their line numbers, so a missing or doubled chapter can be
 //! reported at its line. Entries inside HTML comments (`<!-- ... -->`) are
-//! skipped: a commented-out entry is not a chapter.
+//! skipped: a commented-out entry is not a chapter. Each link also knows the
+//! part it is listed under (`# Part title` lines) and whether it is nested
+//! under another entry.
 
 /// A `[title](target)` link in SUMMARY.md.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,6 +13,11 @@ pub struct SummaryLink {
     pub title: String,
     /// The link target as mdBook sees it (`%20` decoded); empty for drafts.
     pub target: String,
+    /// The title of the part (`# Title` line) the link is listed under;
+    /// `None` before the first part.
+    pub part: Option<String>,
+    /// Indented under another entry (a sub-chapter).
+    pub nested: bool,
 }
 
 /// All `[title](target)` links in a SUMMARY.md, skipping HTML comments
@@ -18,7 +25,19 @@ pub struct SummaryLink {
 pub fn summary_links(summary: &str) -> Vec<SummaryLink> {
     let text = blank_html_comments(summary);
     let mut links = Vec::new();
+    let mut part = None;
+    let mut seen_title = false;
     for (index, line) in text.lines().enumerate() {
+        if let Some(title) = line.strip_prefix("# ") {
+            // The first `# ...` before any link is the book's title
+            // (`# Summary`); the others open a part.
+            if seen_title || !links.is_empty() {
+                part = Some(title.trim().to_string());
+            }
+            seen_title = true;
+            continue;
+        }
+        let nested = line.starts_with(char::is_whitespace);
         let mut from = 0;
         while let Some(found) = line[from..].find("](") {
             let close_bracket = from + found;
@@ -34,6 +53,8 @@ pub fn summary_links(summary: &str) -> Vec<SummaryLink> {
                 line: index + 1,
                 title: line[open_bracket + 1..close_bracket].trim().to_string(),
                 target: clean_href(&line[href_start..href_start + href_len]),
+                part: part.clone(),
+                nested,
             });
             from = href_start + href_len + 1;
         }

@@ -1,10 +1,20 @@
 //! Unit tests of the book checks, one file per checker under `tests/`, and
 //! what they share: a scratch book on disk and a Rust file with anchors.
 
+mod anchor_lines;
 mod anchors;
+mod arc;
 mod chapters;
+mod code_tables;
 mod directives;
+mod empty_columns;
+mod figures;
+mod heading_levels;
+mod html;
 mod includes;
+mod length;
+mod links;
+mod pages;
 mod problem;
 mod rendered;
 mod summary;
@@ -63,6 +73,28 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.0);
     }
+}
+
+/// A rendered page as mdBook 0.5 writes it, with `main` inside `<main>`
+/// and, outside it, a heading of mdBook's own (which no check looks at).
+fn page(main: &str) -> String {
+    format!(
+        "<!DOCTYPE HTML>\n<html>\n<body>\n\
+         <h2 class=\"mdbook-help-title\">Keyboard shortcuts</h2>\n\
+         <a href=\"nowhere.html#gone\">x</a>\n\
+         <main>\n{main}\n</main>\n</body>\n</html>\n"
+    )
+}
+
+/// A heading as mdBook 0.5 writes it: `<h2 id="x"><a class="header" ...>`.
+fn h(level: usize, text: &str) -> String {
+    let id = text.to_lowercase().replace(' ', "-");
+    format!("<h{level} id=\"{id}\"><a class=\"header\" href=\"#{id}\">{text}</a></h{level}>\n")
+}
+
+/// The messages of a check's findings.
+fn messages(findings: Vec<super::pages::Finding>) -> Vec<String> {
+    findings.into_iter().map(|f| f.message).collect()
 }
 
 /// A Rust file with nested anchors and one that is never closed.

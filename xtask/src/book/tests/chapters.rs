@@ -1,26 +1,18 @@
 //! The chapter list on disk (`chapters.rs`): SUMMARY.md and its chapters.
 
 use super::{TempDir, good_book};
-use crate::book::chapters::ChapterInfo;
 
 #[test]
 fn good_book_has_no_problems() {
     let dir = good_book();
     let check = dir.check();
     assert_eq!(check.problems, []);
-    assert_eq!(
-        check.chapters,
-        [
-            ChapterInfo {
-                path: "README.md".into(),
-                literal_directives: 1
-            },
-            ChapterInfo {
-                path: "mutex.md".into(),
-                literal_directives: 0
-            },
-        ]
-    );
+    let got: Vec<_> = check
+        .chapters
+        .iter()
+        .map(|c| (c.path.to_str().unwrap(), c.literal_directives, c.primitive))
+        .collect();
+    assert_eq!(got, [("README.md", 1, false), ("mutex.md", 0, false)]);
 }
 
 #[test]
@@ -57,4 +49,44 @@ fn byte_order_mark_is_ignored_and_lines_still_count_from_one() {
         problems[0].starts_with("chapters/mutex.md:1: "),
         "{problems:?}"
     );
+}
+
+#[test]
+fn top_level_chapters_under_the_primitives_part_are_primitive_chapters() {
+    let dir = good_book();
+    dir.write(
+        "chapters/SUMMARY.md",
+        "# Summary\n\n[Intro](README.md)\n\n# The primitives\n\n- [Mutex](mutex.md)\n  \
+         - [Mutex: more tests](more.md)\n\n# Appendix\n\n- [Note](parts/note.md)\n",
+    )
+    .write("chapters/more.md", "# More\n");
+    let check = dir.check();
+    assert_eq!(check.problems, []);
+    let got: Vec<_> = check
+        .chapters
+        .iter()
+        .map(|c| (c.path.to_str().unwrap(), c.primitive))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("README.md", false),
+            ("mutex.md", true),
+            ("more.md", false),
+            ("parts/note.md", false)
+        ]
+    );
+}
+
+#[test]
+fn chapters_keep_their_text_and_what_each_include_brings_in() {
+    let dir = good_book();
+    let check = dir.check();
+    let mutex = &check.chapters[1];
+    assert!(mutex.text.starts_with("# Mutex\n"));
+    let lines: Vec<_> = mutex.expansions.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [4, 8, 11, 14]);
+    // parts/note.md's own include is added to the line that included it.
+    assert!(mutex.expansions[2].text.contains("let _m = Mutex::new(0);"));
+    assert!(mutex.expansions[2].text.starts_with("> [!NOTE]"));
 }

@@ -58,3 +58,39 @@ fn summary_link_with_angle_brackets_and_parens() {
     assert_eq!(links[0].target, "dir/a b.md");
     assert_eq!(links[1].target, "b_(2).md");
 }
+
+#[test]
+fn summary_links_know_their_part_and_nesting() {
+    let summary = "\
+# Summary
+
+[How to use this book](how-to-use.md)
+
+# Before the first race
+
+- [Before the first race](primer.md)
+
+# The primitives
+
+- [Lock](lock.md)
+  - [Lock: more tests](lock-appendix.md)
+";
+    let got: Vec<_> = summary_links(summary)
+        .into_iter()
+        .map(|l| (l.target, l.part, l.nested))
+        .collect();
+    let part = |p: &str| Some(p.to_string());
+    assert_eq!(
+        got,
+        [
+            ("how-to-use.md".to_string(), None, false),
+            (
+                "primer.md".to_string(),
+                part("Before the first race"),
+                false
+            ),
+            ("lock.md".to_string(), part("The primitives"), false),
+            ("lock-appendix.md".to_string(), part("The primitives"), true),
+        ]
+    );
+}

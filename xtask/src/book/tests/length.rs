@@ -1,0 +1,38 @@
+//! The main line's length (`length.rs`), counted as /work/notes/words.py.
+
+use super::page;
+use crate::book::length::{check, main_words};
+
+#[test]
+fn words_are_counted_in_main_outside_details_prose_code_and_tables() {
+    let html = page(
+        "<h1 id=\"x\">Two words</h1>\n<p>three&nbsp;more words</p>\n\
+         <pre><code>let x = 1;</code></pre>\n\
+         <details>\n<summary>The ordinary tests</summary>\n<p>not counted at all</p>\n</details>\n\
+         <table><tr><td>a</td><td>b</td></tr></table>",
+    );
+    // Two words | three more words | let x = 1; | a b (the nbsp splits too).
+    assert_eq!(main_words(&html), 2 + 3 + 4 + 2);
+}
+
+#[test]
+fn a_main_line_over_the_limit_is_rejected_with_its_count() {
+    let html = page(&format!("<p>{}</p>", "word ".repeat(3_412)));
+    let finding = check(&html, 3_000, "lock-appendix.md").expect("over the limit");
+    assert_eq!(
+        finding.message,
+        "the main line has 3,412 words, more than 3,000: move test listings that are not the \
+         proof itself to the chapter's appendix (lock-appendix.md), or short ones into a \
+         collapsed <details> block (words inside <details> do not count)"
+    );
+}
+
+#[test]
+fn a_main_line_at_the_limit_passes_however_long_its_details() {
+    let html = page(&format!(
+        "<p>{}</p><details><summary>More</summary>{}</details>",
+        "word ".repeat(3_000),
+        "listing ".repeat(5_000)
+    ));
+    assert_eq!(check(&html, 3_000, "lock-appendix.md"), None);
+}
