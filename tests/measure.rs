@@ -5,3 +5,7 @@
 
 #[path = "../benches/report/mod.rs"]
 mod report;
+
+#[allow(dead_code)]
+#[path = "../xtask/src/measure/plan.rs"]
+mod plan;
