@@ -81,7 +81,7 @@ pub const EXAMPLES: &[Example] = &[
         name: "gil",
         stdout: None,
         writes: &["examples/gil.md"],
-        quick_args: &[],
+        quick_args: &["--quick"], // one run of each setting, not five
     },
     Example {
         quick_args: &["50"], // runs (200 by default)
@@ -106,7 +106,7 @@ pub const EXAMPLES: &[Example] = &[
         name: "gil",
         stdout: None,
         writes: &["examples/python/gil.md"],
-        quick_args: &[],
+        quick_args: &["--quick"], // one run of each setting, not four
     },
     Example {
         quick_args: &["20000"], // increments per process (100,000 by default)
@@ -553,6 +553,11 @@ name="barrier"
             args("python lost_update.py"),
             "examples/python/lost_update.py 20000"
         );
+        assert_eq!(
+            args("example gil"),
+            "run --quiet --release --example gil -- --quick"
+        );
+        assert_eq!(args("python gil.py"), "examples/python/gil.py --quick");
         assert_eq!(
             args("example threads"),
             "run --quiet --release --example threads"
