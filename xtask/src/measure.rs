@@ -386,3 +386,101 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temp);
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh directory standing in for the workspace root.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("measure-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn step(script: &str, stdout: Option<&str>, writes: &[&str]) -> Step {
+        Step {
+            name: "test step".into(),
+            id: "test".into(),
+            tool: Tool::Cargo,
+            args: vec!["-c".into(), script.into()],
+            stdout: stdout.map(String::from),
+            writes: writes.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    fn run_sh(root: &Path, step: &Step) -> Result<(), String> {
+        run_step(root, step, "sh".as_ref(), &ProgressBar::hidden())
+    }
+
+    fn read(path: PathBuf) -> String {
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    #[test]
+    fn a_step_that_succeeds_replaces_its_files() {
+        let root = scratch("succeeds");
+        std::fs::write(root.join("table.md"), "old").unwrap();
+        std::fs::write(root.join("run.out"), "old").unwrap();
+        let step = step(
+            "echo new > table.md; echo line one; echo line two",
+            Some("run.out"),
+            &["table.md"],
+        );
+        assert_eq!(run_sh(&root, &step), Ok(()));
+        assert_eq!(read(root.join("table.md")), "new\n");
+        assert_eq!(read(root.join("run.out")), "line one\nline two\n");
+        let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[test]
+    fn a_step_that_fails_leaves_its_files_as_they_were_and_shows_its_stderr() {
+        let root = scratch("fails");
+        std::fs::write(root.join("table.md"), "old").unwrap();
+        std::fs::write(root.join("run.out"), "old").unwrap();
+        let step = step(
+            "echo half > table.md; echo some output; echo what went wrong >&2; exit 3",
+            Some("run.out"),
+            &["table.md"],
+        );
+        let error = run_sh(&root, &step).unwrap_err();
+        assert_eq!(
+            error,
+            "`sh -c echo half > table.md; echo some output; echo what went wrong >&2; \
+             exit 3` exited with exit status: 3; the end of its stderr:\n    what went wrong"
+        );
+        assert_eq!(read(root.join("table.md")), "old");
+        assert_eq!(read(root.join("run.out")), "old");
+        let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[test]
+    fn a_step_that_does_not_write_a_file_fails_and_says_which() {
+        let root = scratch("does-not-write");
+        std::fs::write(root.join("a.md"), "old a").unwrap();
+        std::fs::write(root.join("b.md"), "old b").unwrap();
+        // Modification times are compared in whole seconds: make b.md's
+        // clearly older than the step.
+        let old = std::fs::File::options()
+            .write(true)
+            .open(root.join("b.md"))
+            .unwrap();
+        old.set_modified(SystemTime::now() - Duration::from_secs(3600))
+            .unwrap();
+        let step = step(
+            "echo new a > a.md; echo not written: b.md",
+            None,
+            &["a.md", "b.md"],
+        );
+        let error = run_sh(&root, &step).unwrap_err();
+        assert_eq!(
+            error,
+            "it did not write b.md; the end of its stdout:\n    not written: b.md\n\
+             and of its stderr:\n    (nothing)"
+        );
+        assert_eq!(read(root.join("a.md")), "old a");
+        assert_eq!(read(root.join("b.md")), "old b");
+        let _ = std::fs::remove_dir_all(root);
+    }
+}
