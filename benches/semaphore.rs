@@ -38,8 +38,7 @@ const GROUPS: &[report::Group<'static>] = &[
         note: "Take and give back a free permit, one thread: `acquire(); \
                release()` (`release().unwrap()` for `BoundedSemaphore`), \
                against `drop(Mutex<()>::lock())`: with a permit free, both \
-               are one atomic step in and one out. The Mutex+Condvar columns \
-               belong to the next table.",
+               are one atomic step in and one out.",
         functions: &[SYNCBOOK, SYNCBOOK_BOUNDED, PARKING_LOT, STD],
     },
     report::Group {
@@ -51,8 +50,7 @@ const GROUPS: &[report::Group<'static>] = &[
                baselines are the classic one built from their parts: a \
                `Mutex<usize>` count and a `Condvar`; acquire locks, waits \
                while the count is 0, takes one; release locks, gives one \
-               back and calls `notify_one()` with the lock held. The Mutex \
-               columns belong to the previous table.",
+               back and calls `notify_one()` with the lock held.",
         functions: &[SYNCBOOK, PARKING_LOT_CONDVAR, STD_CONDVAR],
     },
 ];

@@ -8,7 +8,8 @@
 //! each. One more line times Python's own job (its `N`) on one Rust thread.
 //!
 //! Writes its table to `examples/gil.md`, and prints it. Measure a release
-//! build: a debug build prints its table but does not write it.
+//! build: a debug build prints its table but does not write it. With
+//! `--quick`, each setting runs once (`cargo xtask measure --quick`).
 //!
 //! ```text
 //! cargo run --release --example gil
@@ -79,13 +80,13 @@ fn timed(n: u32, workers: u32) -> (Duration, usize) {
     (start.elapsed(), answer)
 }
 
-fn table() -> String {
+fn table(repeats: usize) -> String {
     let cores = thread::available_parallelism().map_or(0, std::num::NonZero::get);
     // Round after round of every setting, so that a slow moment of the
     // machine hits all the settings alike; each keeps its fastest run.
     let mut best = [Duration::MAX; WORKERS.len()];
     let mut answers = Vec::new();
-    for _ in 0..REPEATS {
+    for _ in 0..repeats {
         for (best, workers) in best.iter_mut().zip(WORKERS) {
             let (time, answer) = timed(N, workers);
             *best = time.min(*best);
@@ -102,12 +103,12 @@ fn table() -> String {
         let speedup = best[0].as_secs_f64() / secs;
         writeln!(rows, "| {workers} | {secs:.2} s | {speedup:.2}x |").unwrap();
     }
-    let python = (0..REPEATS).map(|_| timed(PYTHON_N, 1)).min();
+    let python = (0..repeats).map(|_| timed(PYTHON_N, 1)).min();
     let (python_job, python_answer) = python.unwrap();
     format!(
         "Measured on {cores} cores ({} {}), Rust release build, {}. Written \
          by `cargo run --release --example gil`: counting the {} primes below \
-         {} by trial division; each time is the fastest of {REPEATS} runs, \
+         {} by trial division; each time is the fastest of {repeats} runs, \
          taken in turns.\n\
          \n\
          | workers | threads: wall time | speed-up |\n\
@@ -126,7 +127,8 @@ fn table() -> String {
 }
 
 fn main() {
-    let md = table();
+    let quick = std::env::args().skip(1).any(|a| a == "--quick");
+    let md = table(if quick { 1 } else { REPEATS });
     print!("{md}");
     if cfg!(debug_assertions) {
         eprintln!("(a debug build: examples/gil.md not written; use --release)");

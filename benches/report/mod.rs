@@ -29,9 +29,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use criterion::Criterion;
 
-mod today;
-use today::today_utc;
-
 /// One benchmark group, as it goes in the report.
 pub struct Group<'a> {
     /// The group's name, as given to `Criterion::benchmark_group`.
@@ -118,7 +115,12 @@ impl Run {
         let text = markdown(chapter, groups, &medians, baselines);
         let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench-results");
         let path = out_dir.join(format!("{chapter}.md"));
-        match std::fs::create_dir_all(&out_dir).and_then(|()| std::fs::write(&path, text)) {
+        // Written whole or not at all: to a temporary file, then renamed.
+        let temp = out_dir.join(format!(".{chapter}.md.tmp"));
+        let written = std::fs::create_dir_all(&out_dir)
+            .and_then(|()| std::fs::write(&temp, text))
+            .and_then(|()| std::fs::rename(&temp, &path));
+        match written {
             Ok(()) => println!("report: wrote {}", path.display()),
             Err(e) => println!("report: could not write {}: {e}", path.display()),
         }
@@ -182,34 +184,34 @@ fn markdown(
     let _ = writeln!(s, "# Benchmarks: {chapter}\n");
     let _ = writeln!(
         s,
-        "Measured on {}, {}. Written by `cargo bench --bench {chapter}`: \
-         criterion's median time per iteration and its 95% confidence \
-         interval; ratios are of medians, to the baseline's in the same \
-         table (above 1 is slower).",
-        machine(),
-        today_utc()
+        "Written by `cargo bench --bench {chapter}`: criterion's median time \
+         per iteration and its 95% confidence interval; ratios are of medians, \
+         to the baseline's in the same table (above 1 is slower). The machine, \
+         the date and the versions are in the stamp (`bench-results/stamp.md`), \
+         which `cargo xtask measure` writes when it runs every bench."
     );
     for (group, times) in groups.iter().zip(medians) {
         let _ = writeln!(s, "\n## {}\n", group.id);
         if !group.note.is_empty() {
             let _ = writeln!(s, "{}\n", group.note);
         }
+        // Only the baselines that have a row in this table get a column.
+        let present: Vec<(&str, f64)> = baselines
+            .iter()
+            .filter_map(|b| {
+                let i = group.functions.iter().position(|f| f == b)?;
+                Some((*b, times[i].ns))
+            })
+            .collect();
         let _ = write!(s, "| implementation | median (ns) | 95% CI (ns) |");
-        for b in baselines {
+        for (b, _) in &present {
             let _ = write!(s, " vs {b} |");
         }
         let _ = write!(s, "\n|---|---:|---:|");
-        for _ in baselines {
+        for _ in &present {
             let _ = write!(s, "---:|");
         }
         s.push('\n');
-        let base_times: Vec<Option<f64>> = baselines
-            .iter()
-            .map(|b| {
-                let i = group.functions.iter().position(|f| f == b)?;
-                Some(times[i].ns)
-            })
-            .collect();
         for (function, m) in group.functions.iter().zip(times) {
             let _ = write!(
                 s,
@@ -218,13 +220,8 @@ fn markdown(
                 format_ns(m.low),
                 format_ns(m.high)
             );
-            for base in &base_times {
-                match base {
-                    Some(base) => {
-                        let _ = write!(s, " {:.2}x |", m.ns / base);
-                    }
-                    None => s.push_str(" – |"),
-                }
+            for (_, base) in &present {
+                let _ = write!(s, " {:.2}x |", m.ns / base);
             }
             s.push('\n');
         }
@@ -242,32 +239,6 @@ fn format_ns(ns: f64) -> String {
         2
     };
     format!("{ns:.decimals$}")
-}
-
-/// As `2 cores (x86_64 linux, AMD EPYC)`.
-fn machine() -> String {
-    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
-    let plural = if cores == 1 { "" } else { "s" };
-    let mut s = format!(
-        "{cores} core{plural} ({} {}",
-        std::env::consts::ARCH,
-        std::env::consts::OS
-    );
-    // Linux only; elsewhere the model is simply left out.
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, m)| m.split_whitespace().collect::<Vec<_>>().join(" "))
-        })
-        .filter(|m| !m.is_empty());
-    if let Some(model) = model {
-        let _ = write!(s, ", {model}");
-    }
-    s.push(')');
-    s
 }
 
 /// The directory name criterion gives a group or function name (its
@@ -381,5 +352,95 @@ fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
             }
             (i > start).then_some(i)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn median(ns: f64) -> Median {
+        Median {
+            ns,
+            low: ns * 0.9,
+            high: ns * 1.1,
+        }
+    }
+
+    /// Two tables with different baselines, as the Semaphore chapter's:
+    /// each table carries only the columns of the baselines it has a row of.
+    #[test]
+    fn each_table_shows_only_its_own_baselines() {
+        let groups = [
+            Group {
+                id: "g/one",
+                note: "",
+                functions: &["mine", "A", "B"],
+            },
+            Group {
+                id: "g/two",
+                note: "",
+                functions: &["mine", "C"],
+            },
+        ];
+        let medians = [
+            vec![median(10.0), median(20.0), median(40.0)],
+            vec![median(30.0), median(15.0)],
+        ];
+        let text = markdown("g", &groups, &medians, &["A", "B", "C"]);
+        let tables: Vec<&str> = text.split("\n## ").skip(1).collect();
+        assert_eq!(
+            tables[0],
+            "g/one\n\n\
+             | implementation | median (ns) | 95% CI (ns) | vs A | vs B |\n\
+             |---|---:|---:|---:|---:|\n\
+             | mine | 10.0 | 9.00–11.0 | 0.50x | 0.25x |\n\
+             | A | 20.0 | 18.0–22.0 | 1.00x | 0.50x |\n\
+             | B | 40.0 | 36.0–44.0 | 2.00x | 1.00x |\n"
+        );
+        assert_eq!(
+            tables[1],
+            "g/two\n\n\
+             | implementation | median (ns) | 95% CI (ns) | vs C |\n\
+             |---|---:|---:|---:|\n\
+             | mine | 30.0 | 27.0–33.0 | 2.00x |\n\
+             | C | 15.0 | 13.5–16.5 | 1.00x |\n"
+        );
+    }
+
+    /// A table with none of the baselines has no ratio columns at all.
+    #[test]
+    fn a_table_without_baselines_has_no_ratio_columns() {
+        let groups = [Group {
+            id: "g/alone",
+            note: "one operation",
+            functions: &["mine"],
+        }];
+        let text = markdown("g", &groups, &[vec![median(5.0)]], &["A"]);
+        assert!(
+            text.ends_with(
+                "## g/alone\n\none operation\n\n\
+                 | implementation | median (ns) | 95% CI (ns) |\n\
+                 |---|---:|---:|\n\
+                 | mine | 5.00 | 4.50–5.50 |\n"
+            ),
+            "{text}"
+        );
+    }
+
+    /// The line under the title names the command and points at the stamp;
+    /// the machine and the date are the stamp's, not the table's.
+    #[test]
+    fn the_intro_names_the_command_and_the_stamp_but_no_machine_or_date() {
+        let text = markdown("lock", &[], &[], &[]);
+        assert_eq!(
+            text,
+            "# Benchmarks: lock\n\n\
+             Written by `cargo bench --bench lock`: criterion's median time per \
+             iteration and its 95% confidence interval; ratios are of medians, to \
+             the baseline's in the same table (above 1 is slower). The machine, \
+             the date and the versions are in the stamp (`bench-results/stamp.md`), \
+             which `cargo xtask measure` writes when it runs every bench.\n"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Today's date for the reports, without a date crate. Shared by the
-//! benches (`report`) and the examples that write tables
-//! (`#[path = "../benches/report/today.rs"] mod today;`).
+//! examples that write tables (`#[path = "../benches/report/today.rs"] mod
+//! today;`) and by `cargo xtask measure`, which dates the stamp
+//! (`bench-results/stamp.md`).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -6,9 +6,10 @@ cut into blocks of BLOCK numbers, dealt out in turn (worker 0 takes blocks
 same work. Each setting runs REPEATS times, in turns; the table keeps the
 fastest run of each.
 
-Writes its table to gil.md beside this file, and prints it.
+Writes its table to gil.md beside this file, and prints it. With --quick,
+each setting runs once (`cargo xtask measure --quick`).
 
-Usage: python3 gil.py
+Usage: python3 gil.py [--quick]
 """
 
 import datetime
@@ -16,6 +17,7 @@ import multiprocessing
 import os
 import pathlib
 import platform
+import sys
 import threading
 import time
 
@@ -125,6 +127,8 @@ if __name__ == "__main__":
     # "fork" (Linux's default before Python 3.14) starts a child fastest;
     # pinned so that the measurement does not depend on the Python version.
     multiprocessing.set_start_method("fork")
+    if sys.argv[1:] == ["--quick"]:
+        REPEATS = 1
     md = table()
     pathlib.Path(__file__).with_name("gil.md").write_text(md)
     print(md, end="")

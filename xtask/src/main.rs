@@ -7,6 +7,7 @@
 mod book;
 mod exercises;
 mod log;
+mod measure;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,6 +23,10 @@ Subcommands:
           The classroom exercises, checked by loom: list (default), check,
           hint, watch, reset, solution, verify. `cargo xtask exercises help`
           says more.
+  measure [--quick] [--only <NAME>]
+          Re-run every bench and every example whose output the book
+          includes, then write bench-results/stamp.md (machine, date,
+          versions). Takes minutes: `cargo xtask measure --help` says more.
   help    Show this message.
 
 Options for `book`:
@@ -47,6 +52,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("book") => book::run(&args[1..]),
         Some("exercises") => exercises::run(&args[1..]),
+        Some("measure") => measure::run(&args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())
