@@ -181,17 +181,17 @@ fn markdown(
     baselines: &[&str],
 ) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# Benchmarks: {chapter}\n");
+    // No title, and `###` groups: the file is included under a chapter's
+    // `## How fast`, right after the stamp (machine, date, versions).
     let _ = writeln!(
         s,
-        "Written by `cargo bench --bench {chapter}`: criterion's median time \
-         per iteration and its 95% confidence interval; ratios are of medians, \
-         to the baseline's in the same table (above 1 is slower). The machine, \
-         the date and the versions are in the stamp (`bench-results/stamp.md`), \
-         which `cargo xtask measure` writes when it runs every bench."
+        "Written by `cargo bench --bench {chapter}` (`cargo xtask measure` \
+         runs every bench): criterion's median time per iteration and its 95% \
+         confidence interval; ratios are of medians, to the baseline's in the \
+         same table (above 1 is slower)."
     );
     for (group, times) in groups.iter().zip(medians) {
-        let _ = writeln!(s, "\n## {}\n", group.id);
+        let _ = writeln!(s, "\n### {}\n", group.id);
         if !group.note.is_empty() {
             let _ = writeln!(s, "{}\n", group.note);
         }
@@ -388,7 +388,7 @@ mod tests {
             vec![median(30.0), median(15.0)],
         ];
         let text = markdown("g", &groups, &medians, &["A", "B", "C"]);
-        let tables: Vec<&str> = text.split("\n## ").skip(1).collect();
+        let tables: Vec<&str> = text.split("\n### ").skip(1).collect();
         assert_eq!(
             tables[0],
             "g/one\n\n\
@@ -419,7 +419,7 @@ mod tests {
         let text = markdown("g", &groups, &[vec![median(5.0)]], &["A"]);
         assert!(
             text.ends_with(
-                "## g/alone\n\none operation\n\n\
+                "### g/alone\n\none operation\n\n\
                  | implementation | median (ns) | 95% CI (ns) |\n\
                  |---|---:|---:|\n\
                  | mine | 5.00 | 4.50–5.50 |\n"
@@ -428,19 +428,18 @@ mod tests {
         );
     }
 
-    /// The line under the title names the command and points at the stamp;
-    /// the machine and the date are the stamp's, not the table's.
+    /// The file opens with a line that names the command; no title, no
+    /// machine, no date (the stamp has them), and the groups are `###`, to
+    /// sit under a chapter's `## How fast`.
     #[test]
-    fn the_intro_names_the_command_and_the_stamp_but_no_machine_or_date() {
+    fn the_intro_names_the_command_but_no_machine_or_date() {
         let text = markdown("lock", &[], &[], &[]);
         assert_eq!(
             text,
-            "# Benchmarks: lock\n\n\
-             Written by `cargo bench --bench lock`: criterion's median time per \
-             iteration and its 95% confidence interval; ratios are of medians, to \
-             the baseline's in the same table (above 1 is slower). The machine, \
-             the date and the versions are in the stamp (`bench-results/stamp.md`), \
-             which `cargo xtask measure` writes when it runs every bench.\n"
+            "Written by `cargo bench --bench lock` (`cargo xtask measure` runs \
+             every bench): criterion's median time per iteration and its 95% \
+             confidence interval; ratios are of medians, to the baseline's in the \
+             same table (above 1 is slower).\n"
         );
     }
 }
