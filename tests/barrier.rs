@@ -186,7 +186,9 @@ fn model_nobody_leaves_a_round_early_three_threads_two_rounds() {
         found.explored()
     );
 }
+// ANCHOR_END: model_real
 
+// ANCHOR: model_deep
 /// The same, deeper: at most one preemption. A bound of 1 does not reach
 /// an execution in which two threads are each switched out against their
 /// will (say, one in each round); a bound of 2 did not finish in eight
@@ -214,7 +216,9 @@ fn model_nobody_leaves_a_round_early_three_threads_two_rounds_deep() {
         ))
     );
 }
+// ANCHOR_END: model_deep
 
+// ANCHOR: model_real_two
 #[test]
 fn model_nobody_leaves_a_round_early_two_threads_two_rounds() {
     // Two threads: a deeper search (preemption bound 3) than three allow.
@@ -257,7 +261,7 @@ fn model_a_timeout_breaks_it_for_both_or_neither() {
         vec![(false, false, true), (true, true, false)]
     );
 }
-// ANCHOR_END: model_real
+// ANCHOR_END: model_real_two
 
 // ---------------------------------------------------------------------------
 // The same models over a small trait, run against the real barrier (which

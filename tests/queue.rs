@@ -367,6 +367,7 @@ fn model_one_condition_for_two_kinds_of_waiter_strands_a_producer() {
 // ANCHOR_END: model_naive
 
 // ANCHOR: model_queue
+// ANCHOR: model_trait
 /// What the models need of a queue of capacity 1 (the real one, and each
 /// broken twin at the end of this file).
 trait ModelQueue: Sync + 'static {
@@ -402,6 +403,9 @@ impl ModelTasks for syncbook_model::Queue<i32> {
     }
 }
 
+// ANCHOR_END: model_trait
+
+// ANCHOR: model_producers_fn
 /// Producers `A` and `B` put their items, in order; `main` gets them all.
 /// Every item arrives exactly once, each producer's in the order it put
 /// them, and nobody is left waiting (loom reports a deadlock otherwise).
@@ -428,6 +432,9 @@ fn two_producers<Q: ModelQueue>(
     }
 }
 
+// ANCHOR_END: model_producers_fn
+
+// ANCHOR: model_consumers_fn
 /// One producer, `main`, puts 1 and 2; two consumers, `A` and `B`, get one
 /// each: each item reaches exactly one of them.
 fn two_consumers<Q: ModelQueue>() -> (i32, i32) {
@@ -444,6 +451,9 @@ fn two_consumers<Q: ModelQueue>() -> (i32, i32) {
     got
 }
 
+// ANCHOR_END: model_consumers_fn
+
+// ANCHOR: model_join_fn
 /// `B` puts an item and joins; `main` gets every item, sets a flag once it
 /// has dealt with `B`'s, and calls `task_done`. With `with_a`, a third
 /// thread `A` puts one more item first. The flag is a relaxed atomic: only
@@ -474,6 +484,9 @@ fn join_after_task_done<Q: ModelTasks>(with_a: bool) -> impl Fn() + Send + Sync 
     }
 }
 
+// ANCHOR_END: model_join_fn
+
+// ANCHOR: model_producers_test
 /// 2 producers (`A`: 1, 2; `B`: 10), 1 consumer, capacity 1: every
 /// interleaving with at most 1 preemption. (The deep runs below: two items
 /// from `B` too, or 2 preemptions.)
@@ -494,6 +507,9 @@ fn model_two_producers_one_consumer_every_item_once_each_producers_in_order() {
     );
 }
 
+// ANCHOR_END: model_producers_test
+
+// ANCHOR: model_consumers_test
 /// 1 producer, 2 consumers, capacity 1: the threads the naive queue's
 /// deadlock needs, every interleaving with at most 2 preemptions (as the
 /// naive model).
@@ -507,6 +523,9 @@ fn model_one_producer_two_consumers_each_item_to_one() {
     );
 }
 
+// ANCHOR_END: model_consumers_test
+
+// ANCHOR: model_join_test
 /// `B`'s `join` returns only after its item's `task_done`, with `A`'s item
 /// in the queue too: 3 threads, every interleaving with at most 1
 /// preemption. (Below: 2 threads, at most 4; the deep run: 3 threads, 2.)
@@ -523,6 +542,8 @@ fn model_join_returns_only_after_the_last_task_done() {
         ))
     );
 }
+
+// ANCHOR_END: model_join_test
 
 #[test]
 fn model_join_two_threads_four_preemptions() {
