@@ -66,7 +66,9 @@ impl Barrier {
     /// `threading.Barrier(parties)`.
     ///
     /// # Panics
-    /// If `parties` is 0 (Python's `ValueError`).
+    /// If `parties` is 0. (Python accepts `Barrier(0)`, and its first
+    /// `wait()` never returns: a barrier for nobody is a mistake, better
+    /// caught at once than as a hang.)
     pub fn new(parties: usize) -> Self {
         assert!(parties > 0, "a barrier needs at least one party");
         Barrier {

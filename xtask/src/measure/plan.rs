@@ -116,6 +116,7 @@ pub const EXAMPLES: &[Example] = &[
     python("rlock_value", "examples/python/rlock_value.out"),
     python("handoff", "examples/python/handoff.out"),
     python("candy_machine", "examples/python/candy_machine.out"),
+    python("barrier", "examples/python/barrier.out"),
     python("worker_pool", "examples/python/worker_pool.out"),
     python("pipe_eof", "examples/python/pipe_eof.out"),
     Example {
