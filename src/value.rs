@@ -189,7 +189,7 @@ impl<'a, T> ValueGuard<'a, T> {
     }
 
     /// Before a thread sleeps on a condition: lets go of the lock and waits
-    /// a little (see `park::backoff`), a few rounds, looking between rounds
+    /// a little (`park::Backoff::for_answer`), a few rounds, looking between rounds
     /// at `maybe_ready` (a look that needs no lock); when that says
     /// "maybe", takes the lock and looks at the state with `ready`. Returns
     /// whether `ready` came true, with the lock held either way. When the
@@ -205,10 +205,9 @@ impl<'a, T> ValueGuard<'a, T> {
         if cfg!(feature = "loom") {
             return false;
         }
-        let mut round = 0;
+        let mut backoff = crate::park::Backoff::for_answer();
         let mut spin = || {
-            while crate::park::backoff(round) {
-                round += 1;
+            while backoff.wait() {
                 if maybe_ready() {
                     return true;
                 }

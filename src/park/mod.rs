@@ -19,7 +19,7 @@
 //! ([`WaitQueue::wake_or_move`], [`ParkingWord::mark_waiting_if_taken`]),
 //! so that they wake when the lock is free, not before.
 //!
-//! [`backoff`] is the one place where threads spin before they sleep (a
+//! [`Backoff`] is the one place where threads spin before they sleep (a
 //! speed trick: no primitive needs it to be correct).
 //!
 //! In the model build, two things differ from the real build, both in
@@ -35,34 +35,89 @@ pub(crate) use queue::WaitQueue;
 pub(crate) use signal::{Deadline, Signal};
 pub(crate) use word::ParkingWord;
 
-/// One round of waiting before a thread goes to sleep: busy-waiting for the
-/// first seven rounds, 1, 2, 4, ... 64 spins (the other thread is likely
-/// running on another core and about to finish), then giving up the core
-/// for four (it may be waiting for it). Returns `false`, without waiting,
-/// once the rounds are used up: time to park. Parking costs a system call
-/// each way, and on a virtual machine waking a sleeping core can take tens
-/// of microseconds; this is cheaper when the other side answers within a
-/// few microseconds. (The same schedule as crossbeam's `Backoff`. With a
-/// shorter one, 60 spins and six yields, a pipe's echo on this book's
-/// machine slept in about three round trips out of five; with this one,
-/// from one in five to three in five, varying from run to run.)
+/// How a thread waits a little before it goes to sleep: a speed trick, the
+/// one place where threads spin (no primitive needs it to be correct).
+/// Parking costs a system call each way, and on a virtual machine the
+/// woken thread may start running only tens of microseconds after the
+/// wake; when the other thread answers sooner than that, looking again a
+/// few times is cheaper than a sleep and a wake-up for both.
 ///
-/// Under loom it returns `false` at once: spinning would only add
-/// interleavings, and the model explores the sleeping path.
-#[inline]
-pub(crate) fn backoff(round: u32) -> bool {
-    #[cfg(not(feature = "loom"))]
-    {
-        match round {
-            0..7 => (0..1 << round).for_each(|_| std::hint::spin_loop()),
-            7..11 => std::thread::yield_now(),
-            _ => return false,
-        }
-        true
+/// Each round first busy-waits, 1, 2, 4, ... 64 spins (the other thread is
+/// likely running on another core and about to finish), then gives up the
+/// core (it may be waiting for it). Two schedules:
+///
+/// - [`Backoff::short`], for a lock: four rounds of giving up the core,
+///   then sleep (crossbeam's `Backoff` schedule). A lock is held for a few
+///   instructions; a longer wait means the holder is not running.
+/// - [`Backoff::for_answer`], for a channel's waiter, whose item or room
+///   comes from another thread's next step (a reply, the next `put`):
+///   giving up the core for up to [`ANSWER_WINDOW`] in all. On this book's
+///   machine a pipe's round trip and a bounded queue's hand-off slept once
+///   in a few messages with the short schedule, both sides in turn (the
+///   other side's answer came just after the window); with this one they
+///   seldom sleep. Its cost: a waiter that will not be answered soon burns
+///   that much of a core before it sleeps.
+///
+/// Under loom, [`Backoff::wait`] says "sleep" at once: spinning would only
+/// add interleavings, and the model explores the sleeping path.
+#[derive(Debug)]
+pub(crate) struct Backoff {
+    round: u32,
+    /// `None`: the short schedule; else how long to keep yielding.
+    window: Option<std::time::Duration>,
+    /// When the yielding rounds end, once they have begun.
+    yield_until: Option<std::time::Instant>,
+}
+
+/// How long a channel's waiter keeps giving up the core before it sleeps.
+pub(crate) const ANSWER_WINDOW: std::time::Duration = std::time::Duration::from_micros(10);
+
+/// Busy-waiting rounds, then rounds of giving up the core.
+const SPIN_ROUNDS: u32 = 7;
+const SHORT_YIELD_ROUNDS: u32 = 4;
+
+impl Backoff {
+    /// The schedule for a lock.
+    pub(crate) fn short() -> Self {
+        Self::new(None)
     }
-    #[cfg(feature = "loom")]
-    {
-        let _ = round;
-        false
+
+    /// The schedule for a wait on another thread's next step.
+    pub(crate) fn for_answer() -> Self {
+        Self::new(Some(ANSWER_WINDOW))
+    }
+
+    fn new(window: Option<std::time::Duration>) -> Self {
+        Backoff {
+            round: 0,
+            window,
+            yield_until: None,
+        }
+    }
+
+    /// One round of waiting; `false`, without waiting, once the schedule
+    /// is used up: time to sleep.
+    #[inline]
+    pub(crate) fn wait(&mut self) -> bool {
+        if cfg!(feature = "loom") {
+            return false;
+        }
+        let round = self.round;
+        self.round += 1;
+        if round < SPIN_ROUNDS {
+            (0..1 << round).for_each(|_| std::hint::spin_loop());
+            return true;
+        }
+        let more = match self.window {
+            None => round < SPIN_ROUNDS + SHORT_YIELD_ROUNDS,
+            Some(window) => {
+                let now = std::time::Instant::now();
+                now < *self.yield_until.get_or_insert(now + window)
+            }
+        };
+        if more {
+            std::thread::yield_now();
+        }
+        more
     }
 }

@@ -2,7 +2,7 @@
 //! in a single atomic word, with a [`WaitQueue`] beside it. A `Semaphore`
 //! is this word; a `Lock` is this word with at most one permit.
 
-use super::{Deadline, Signal, WaitQueue, backoff};
+use super::{Backoff, Deadline, Signal, WaitQueue};
 use crate::sync::{AtomicUsize, Ordering};
 
 // ANCHOR: state
@@ -280,15 +280,14 @@ impl ParkingWord {
 
     /// Before parking, tries to take a permit a few more times: spinning
     /// first (a lock is often held for a few instructions), then yielding
-    /// the core (see [`backoff`]). A speed trick only; under loom it gives
+    /// the core ([`Backoff::short`]). A speed trick only; under loom it gives
     /// up at once.
     fn spin(&self) -> bool {
-        let mut round = 0;
-        while backoff(round) {
+        let mut backoff = Backoff::short();
+        while backoff.wait() {
             if self.permits() > 0 && self.try_take() {
                 return true;
             }
-            round += 1;
         }
         false
     }
