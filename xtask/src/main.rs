@@ -17,8 +17,13 @@ Usage: cargo xtask <SUBCOMMAND> [OPTIONS]
 
 Subcommands:
   book    Check the book sources, then render the book (book.toml) into its
-          build dir (book/). Fails, naming file and line, on a chapter
-          missing from SUMMARY.md or a broken {{#include}} / anchor.
+          build dir (book/) and check the pages as a reader sees them.
+          Fails, naming file and line, on a chapter missing from SUMMARY.md,
+          a broken {{#include}} / anchor, a leaked anchor line or directive,
+          a table inside a code block, a primitive chapter whose `##` parts
+          are not the six of the arc or whose main line is over 3,000 words,
+          a skipped heading level, a measured figure typed in prose, an
+          empty table column, or a link to a missing page or id.
   exercises [COMMAND]
           The classroom exercises, checked by loom: list (default), check,
           hint, watch, reset, solution, verify. `cargo xtask exercises help`
