@@ -22,10 +22,7 @@ use std::time::{Duration, Instant};
 
 #[path = "../benches/report/thousands.rs"]
 mod thousands;
-#[path = "../benches/report/today.rs"]
-mod today;
 use thousands::thousands;
-use today::today_utc;
 
 const N: u32 = 6_000_000;
 const PYTHON_N: u32 = 400_000; // gil.py's N
@@ -81,7 +78,6 @@ fn timed(n: u32, workers: u32) -> (Duration, usize) {
 }
 
 fn table(repeats: usize) -> String {
-    let cores = thread::available_parallelism().map_or(0, std::num::NonZero::get);
     // Round after round of every setting, so that a slow moment of the
     // machine hits all the settings alike; each keeps its fastest run.
     let mut best = [Duration::MAX; WORKERS.len()];
@@ -106,8 +102,7 @@ fn table(repeats: usize) -> String {
     let python = (0..repeats).map(|_| timed(PYTHON_N, 1)).min();
     let (python_job, python_answer) = python.unwrap();
     format!(
-        "Measured on {cores} cores ({} {}), Rust release build, {}. Written \
-         by `cargo run --release --example gil`: counting the {} primes below \
+        "Written by `cargo run --release --example gil`: counting the {} primes below \
          {} by trial division; each time is the fastest of {repeats} runs, \
          taken in turns.\n\
          \n\
@@ -116,9 +111,6 @@ fn table(repeats: usize) -> String {
          {rows}\n\
          Python's job (the {python_answer} primes below {}) on one Rust thread: \
          {:.1} ms.\n",
-        std::env::consts::ARCH,
-        std::env::consts::OS,
-        today_utc(),
         answers[0],
         thousands(N),
         thousands(PYTHON_N),

@@ -33,10 +33,7 @@ use syncbook::Pool;
 
 #[path = "../benches/report/thousands.rs"]
 mod thousands;
-#[path = "../benches/report/today.rs"]
-mod today;
 use thousands::thousands;
-use today::today_utc;
 
 const ITEMS: usize = 200; // pool.py's ITEMS
 const WORK: u64 = 20_000; // pool.py's WORK
@@ -196,7 +193,6 @@ struct Comparison {
 }
 
 fn report() -> (String, Vec<Comparison>) {
-    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     let pool = Pool::new(2);
     let threads = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
@@ -276,8 +272,7 @@ fn report() -> (String, Vec<Comparison>) {
     }
 
     let md = format!(
-        "Measured on {cores} cores ({} {}), Rust release build, {}. Written \
-         by `cargo run --release --example pool`: {ITEMS} tasks of {} loop \
+        "Written by `cargo run --release --example pool`: {ITEMS} tasks of {} loop \
          steps each on `syncbook::Pool::new(2)` (one task on this thread: \
          {:.1} µs); each time is the fastest of {REPEATS} runs, taken in turns.\n\
          \n\
@@ -294,9 +289,6 @@ fn report() -> (String, Vec<Comparison>) {
          {python_note} A page fault is the kernel handing the process a \
          fresh page of memory (4 KiB), zeroed, on its first touch; the count is \
          the process's own (`/proc/self/stat`), over the timed runs of each row.\n",
-        std::env::consts::ARCH,
-        std::env::consts::OS,
-        today_utc(),
         thousands(WORK),
         one_task(WORK).as_secs_f64() * 1e6,
         thousands(SMALL_ITEMS),

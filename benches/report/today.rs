@@ -1,7 +1,6 @@
-//! Today's date for the reports, without a date crate. Shared by the
-//! examples that write tables (`#[path = "../benches/report/today.rs"] mod
-//! today;`) and by `cargo xtask measure`, which dates the stamp
-//! (`bench-results/stamp.md`).
+//! Today's date, without a date crate, for `cargo xtask measure`, which
+//! dates the stamp (`bench-results/stamp.md`): the one place the book's
+//! figures are dated.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -12,11 +12,9 @@ each setting runs once (`cargo xtask measure --quick`).
 Usage: python3 gil.py [--quick]
 """
 
-import datetime
 import multiprocessing
 import os
 import pathlib
-import platform
 import sys
 import threading
 import time
@@ -108,11 +106,8 @@ def table():
             row += [f"{best:.2f} s", f"{one / best:.2f}x"]
         rows.append(row)
 
-    today = datetime.datetime.now(datetime.timezone.utc).date()
     lines = [
-        f"Measured on {os.cpu_count()} cores ({platform.machine()} "
-        f"{platform.system().lower()}), Python {platform.python_version()}, "
-        f"{today} UTC. Written by `python3 examples/python/gil.py`: counting "
+        f"Written by `python3 examples/python/gil.py`: counting "
         f"the {answers.pop()} primes below {N:,} by trial division; each "
         f"time is the fastest of {REPEATS} runs, taken in turns.",
         "",

@@ -21,11 +21,9 @@ Usage: python3 pool.py                 (the table and the comparison)
        python3 pool.py --compare-only  (only the comparison line, for examples/pool.rs)
 """
 
-import datetime
 import multiprocessing
 import os
 import pathlib
-import platform
 import sys
 import time
 
@@ -148,11 +146,8 @@ def table(pool):
     assert len(answers) == 1, f"the ways disagree: {answers}"
     one_task = min(timeit_task() for _ in range(REPEATS))
 
-    today = datetime.datetime.now(datetime.timezone.utc).date()
     lines = [
-        f"Measured on {os.cpu_count()} cores ({platform.machine()} "
-        f"{platform.system().lower()}), Python {platform.python_version()}, "
-        f"{today} UTC. Written by `python3 examples/python/pool.py`: {ITEMS} "
+        f"Written by `python3 examples/python/pool.py`: {ITEMS} "
         f"tasks of {WORK:,} loop steps each ({one_task * 1e3:.2f} ms each in "
         f"the main process) on `multiprocessing.Pool(2)`; each time is the "
         f"fastest of {REPEATS} runs, taken in turns.",
