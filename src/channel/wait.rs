@@ -19,9 +19,10 @@ use crate::value::ValueGuard;
 /// held on entry and on return; returns `ready`'s last answer.
 ///
 /// First the speed trick ([`ValueGuard::spin_until`]): let go of the lock
-/// and look again a few times, over a few microseconds. The thread that
-/// will make `ready` true is often running on another core and does so in
-/// that time; then neither thread pays for a sleep and a wake-up. While it
+/// and look again, spinning, then giving up the core, for up to about ten
+/// microseconds (`park::Backoff::for_answer`). The thread that will make
+/// `ready` true is often about to, on another core or on this one; then
+/// neither thread pays for a sleep and a wake-up. While it
 /// spins it looks only at `maybe_ready`, a [`Hint`], and takes the lock to
 /// look at the state itself only when that says "maybe". (Not in the
 /// model build, where it would only add interleavings.) Then the sleep on

@@ -50,8 +50,9 @@ pub(crate) use word::ParkingWord;
 ///   then sleep (crossbeam's `Backoff` schedule). A lock is held for a few
 ///   instructions; a longer wait means the holder is not running.
 /// - [`Backoff::for_answer`], for a channel's waiter, whose item or room
-///   comes from another thread's next step (a reply, the next `put`):
-///   giving up the core for up to [`ANSWER_WINDOW`] in all. On this book's
+///   comes from another thread's next step (a reply, the next `put`): the
+///   short schedule's rounds, then more of giving up the core until
+///   [`ANSWER_WINDOW`] has passed since the first. On this book's
 ///   machine a pipe's round trip and a bounded queue's hand-off slept once
 ///   in a few messages with the short schedule, both sides in turn (the
 ///   other side's answer came just after the window); with this one they
@@ -108,13 +109,13 @@ impl Backoff {
             (0..1 << round).for_each(|_| std::hint::spin_loop());
             return true;
         }
-        let more = match self.window {
-            None => round < SPIN_ROUNDS + SHORT_YIELD_ROUNDS,
-            Some(window) => {
+        // Never fewer rounds than the short schedule; a channel's waiter
+        // then goes on until its window has passed.
+        let more = round < SPIN_ROUNDS + SHORT_YIELD_ROUNDS
+            || self.window.is_some_and(|window| {
                 let now = std::time::Instant::now();
                 now < *self.yield_until.get_or_insert(now + window)
-            }
-        };
+            });
         if more {
             std::thread::yield_now();
         }

@@ -99,6 +99,7 @@ pub const EXAMPLES: &[Example] = &[
         quick_args: &[],
     },
     rust("manager", "examples/manager.out"),
+    rust("sleeps", "examples/sleeps.md"),
     python("threads", "examples/python/threads.out"),
     python("processes", "examples/python/processes.out"),
     Example {
