@@ -10,10 +10,8 @@
 mod report;
 
 use std::hint::black_box;
-use std::sync::Barrier;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{Criterion, criterion_group};
 use syncbook::{Array, Value};
@@ -206,25 +204,7 @@ fn increment<N: Number>(b: &mut criterion::Bencher<'_>) {
 /// time from both threads starting to both finishing.
 fn increment_two_threads<N: Number>(iters: u64) -> Duration {
     let counter = N::new();
-    let start_line = Barrier::new(3);
-    let elapsed = thread::scope(|s| {
-        let workers = [iters - iters / 2, iters / 2].map(|n| {
-            let (counter, start_line) = (&counter, &start_line);
-            s.spawn(move || {
-                start_line.wait();
-                for _ in 0..n {
-                    black_box(counter).increment();
-                }
-            })
-        });
-        // Thread start-up is not timed: the clock starts once both are up.
-        start_line.wait();
-        let start = Instant::now();
-        for worker in workers {
-            worker.join().unwrap();
-        }
-        start.elapsed()
-    });
+    let elapsed = report::two_threads(iters, || black_box(&counter).increment());
     assert_eq!(counter.into_inner(), iters, "lost increments");
     elapsed
 }

@@ -25,7 +25,7 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use criterion::Criterion;
 
@@ -353,6 +353,30 @@ fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
             (i > start).then_some(i)
         }
     }
+}
+
+/// Runs `step` `iters` times, split between two threads, and returns the
+/// wall time from both threads starting to both finishing (their start-up
+/// is not timed: the clock starts once both are up).
+pub fn two_threads(iters: u64, step: impl Fn() + Sync) -> Duration {
+    let start_line = std::sync::Barrier::new(3);
+    std::thread::scope(|s| {
+        let workers = [iters - iters / 2, iters / 2].map(|n| {
+            let (step, start_line) = (&step, &start_line);
+            s.spawn(move || {
+                start_line.wait();
+                for _ in 0..n {
+                    step();
+                }
+            })
+        });
+        start_line.wait();
+        let start = Instant::now();
+        for worker in workers {
+            worker.join().unwrap();
+        }
+        start.elapsed()
+    })
 }
 
 #[cfg(test)]

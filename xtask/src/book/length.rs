@@ -6,6 +6,11 @@
 use super::html::{main_range, strip_tags, unescape};
 use super::pages::{Finding, Locate};
 
+// `3412` → `3,412`, as the examples' tables write numbers.
+#[path = "../../../benches/report/thousands.rs"]
+mod thousands;
+use thousands::thousands;
+
 /// At most this many words on a chapter's main line.
 pub const LIMIT: usize = 3_000;
 
@@ -51,22 +56,9 @@ pub fn check(page: &str, limit: usize, appendix: &str) -> Option<Finding> {
             "the main line has {} words, more than {}: move test listings that are not \
              the proof itself to the chapter's appendix ({appendix}), or short ones into a \
              collapsed <details> block (words inside <details> do not count)",
-            thousands(words),
-            thousands(limit)
+            thousands(words as u64),
+            thousands(limit as u64)
         ),
         locate: Locate::Nowhere,
     })
-}
-
-/// `3412` → `3,412`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
