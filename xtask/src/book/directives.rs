@@ -176,25 +176,9 @@ pub fn directive_like_positions(text: &str) -> Vec<(usize, &str)> {
 /// `#rustdoc_include`, `#playground` or `#playpen` as a whole word.
 pub fn include_like_positions(text: &str) -> Vec<usize> {
     const NAMES: [&str; 4] = ["include", "rustdoc_include", "playground", "playpen"];
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find("{{") {
-        let at = from + i;
-        from = at + 2;
-        let Some(after_hash) = text[at + 2..].trim_start().strip_prefix('#') else {
-            continue;
-        };
-        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        let hit = NAMES.iter().any(|name| {
-            after_hash.starts_with(name)
-                && !after_hash
-                    .as_bytes()
-                    .get(name.len())
-                    .is_some_and(|&b| is_word(b))
-        });
-        if hit {
-            found.push(at);
-        }
-    }
-    found
+    directive_like_positions(text)
+        .into_iter()
+        .filter(|(_, name)| NAMES.contains(name))
+        .map(|(at, _)| at)
+        .collect()
 }
