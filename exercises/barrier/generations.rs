@@ -10,9 +10,7 @@ struct has a field for it) so that, round after round:
 - no thread leaves `wait` before every party has arrived in that round;
 - every thread leaves `wait` once they all have (no deadlock).
 
-A waiting thread notes the generation *before* it counts itself in, then
-waits for the generation to move on; the last to arrive resets the count
-and moves it on. Spin with `kit::thread::yield_now()` while waiting.
+Spin with `kit::thread::yield_now()` while waiting.
 // ANCHOR_END: statement
 */
 use super::kit::sync::{AtomicBool, AtomicUsize, Ordering};

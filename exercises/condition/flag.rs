@@ -12,10 +12,6 @@ that:
 - a wait woken for no reason (a spurious wake-up) goes back to waiting:
   in the models, the kit's `CondVar` may wake a waiter once without a
   notify, as a real condition variable may.
-
-The rule: look at the state *under the lock*, and keep the lock from the
-look until the wait (`CondVar::wait` lets go of it only once you are
-queued). `CondVar::wait_for` does the looking in a loop for you.
 // ANCHOR_END: statement
 */
 use super::kit::{CondVar, Value, trace};

@@ -13,10 +13,6 @@ count as one. Fix it so that:
 - `increment(key)` adds one to the counter and returns its new value, and
   of several increments of one key, from any number of proxies, none is
   lost: each returns a different value, and the last count is their number.
-
-A request is the one thing the server runs whole. Add a request, `Add`,
-that makes the server add to a counter and answer with the new count, a
-proxy method `add(key, n)` that sends it, and write `increment` with it.
 // ANCHOR_END: statement
 */
 use std::collections::HashMap;

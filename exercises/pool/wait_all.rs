@@ -10,10 +10,6 @@ be running. Fix it so that:
 - when `wait_all` returns, every job submitted before it has run to its
   end;
 - `shutdown` stops every worker, after the jobs already queued.
-
-The crate's `Queue` counts unfinished tasks as Python's does: each `put`
-adds one, each `task_done` takes one away, and `join` waits until none
-are left.
 // ANCHOR_END: statement
 */
 use std::sync::Arc;

@@ -11,9 +11,6 @@ number of producers and consumers:
 - every item put is got exactly once, in order (no deadlock);
 - a `put` on a full buffer waits until there is room, a `get` on an empty
   one until there is an item.
-
-Use two condition variables, one per reason to wait (`not_full`,
-`not_empty`), and notify the one whose waiters can now go on.
 // ANCHOR_END: statement
 */
 use std::collections::VecDeque;

@@ -13,9 +13,6 @@ are seats, so that:
 - no fork is ever held by two philosophers at once (each fork's semaphore
   does that already; keep it so): `dine` calls `eat` while holding both of
   its forks, and the tests check that no two neighbours eat at once.
-
-The footman lets at most two of the three sit down at a time, and two
-diners among three forks always leave one of them both forks.
 // ANCHOR_END: statement
 */
 use super::kit::{Semaphore, trace};
