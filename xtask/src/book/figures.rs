@@ -1,7 +1,7 @@
 //! Typed measured figures in a chapter's prose (a source check, on the
 //! chapter's own Markdown): a number followed by a time unit (`µs`, `us`,
-//! `ns`, `ms`, `s`), by `×`, by an `x` used as a ratio (`1.5x`), by
-//! `executions`, or by `%`. Figures come from the included tables and
+//! `ns`, `ms`, `s`), by `×`, by an `x` used as a ratio (`1.5x`, or
+//! `4.2 times`), by `executions`, or by `%`. Figures come from the included tables and
 //! snapshots, so that prose cannot drift from them.
 //!
 //! Not looked at: fenced code blocks, HTML comments, inline code, link
@@ -124,7 +124,8 @@ fn figures_in(prose: &str) -> Vec<String> {
         }
         let len = number_len(rest);
         let end = pos + len;
-        match unit_len(&prose[end..]) {
+        let decimal = prose[pos..end].contains('.');
+        match unit_len(&prose[end..], decimal) {
             Some(unit) if !is_aim(&prose[..pos]) => {
                 found.push(prose[pos..end + unit].trim().to_string());
                 pos = end + unit;
@@ -155,8 +156,9 @@ fn number_len(text: &str) -> usize {
 }
 
 /// Length of a unit that makes the number a measured figure (with at most
-/// one space before it), or `None`.
-fn unit_len(text: &str) -> Option<usize> {
+/// one space before it), or `None`. A `decimal` number followed by `times`
+/// is a ratio ("4.2 times"); a whole one may be a count ("3 times").
+fn unit_len(text: &str, decimal: bool) -> Option<usize> {
     let space = text
         .chars()
         .next()
@@ -174,6 +176,9 @@ fn unit_len(text: &str) -> Option<usize> {
     }
     if space == 0 && after.starts_with('x') && word_ends(1) {
         return Some(1);
+    }
+    if decimal && after.starts_with("times") && word_ends(5) {
+        return Some(space + 5);
     }
     for unit in ["executions", "execution", "µs", "μs", "us", "ns", "ms", "s"] {
         if after.starts_with(unit) && word_ends(unit.len()) {

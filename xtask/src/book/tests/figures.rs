@@ -11,6 +11,7 @@ fn typed_times_ratios_counts_and_percentages_are_found() {
 An uncontended acquire takes 12.6 ns here, 1.5x std's and 2× parking_lot's.
 loom explored 1,234 executions; 70% of the time is in the kernel.
 A round trip: 3µs, or 3 us, or 0.2 ms, or 2s.
+It is 4.2 times slower; it retried 3 times.
 ";
     let got: Vec<_> = typed_figures(text)
         .into_iter()
@@ -28,6 +29,7 @@ A round trip: 3µs, or 3 us, or 0.2 ms, or 2s.
             "5: 3 us",
             "5: 0.2 ms",
             "5: 2s",
+            "6: 4.2 times",
         ]
     );
 }
