@@ -589,7 +589,7 @@ fn model_handoff_two_takers_each_item_to_exactly_one() {
 }
 
 #[test]
-#[ignore = "deep: preemption bound 2, 159,187 executions, about 15 s"]
+#[ignore = "deep: preemption bound 2, about 15 s"]
 fn model_handoff_two_takers_each_item_to_exactly_one_deep() {
     let found = outcomes(&bounded(2), two_takers::<RealHandoff>());
     assert_eq!(found.values(), vec![(1, 2), (2, 1)]);

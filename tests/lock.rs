@@ -431,7 +431,7 @@ fn model_mutual_exclusion_three_threads() {
 // ANCHOR_END: model_mutex
 
 #[test]
-#[ignore = "deep: the three-thread model with no preemption bound, about 740,000 executions"]
+#[ignore = "deep: the three-thread model with no preemption bound"]
 fn model_mutual_exclusion_three_threads_every_interleaving() {
     let found = outcomes(
         &Builder::new(),

@@ -461,7 +461,7 @@ fn model_either_proxy_can_be_first() {
 
 /// The appends model, one preemption deeper (four threads with the server).
 #[test]
-#[ignore = "deep: 4 threads, preemption bound 1; had not finished after 8 minutes"]
+#[ignore = "deep: 4 threads, preemption bound 1; the longest of the deep runs (minutes)"]
 fn model_concurrent_appends_deep() {
     let found = outcomes(&bounded(1), || {
         let manager = syncbook_model::Manager::<(), i32>::new();
@@ -490,7 +490,7 @@ fn model_concurrent_appends_deep() {
 
 /// The either-first model, one preemption deeper.
 #[test]
-#[ignore = "deep: 3 threads, preemption bound 2, 382,924 executions, about 45 s"]
+#[ignore = "deep: 3 threads, preemption bound 2, about 45 s"]
 fn model_either_proxy_can_be_first_deep() {
     let found = outcomes(&bounded(2), || {
         let manager = syncbook_model::Manager::<(), i32>::new();

@@ -1003,7 +1003,7 @@ fn model_map_runs_every_task_exactly_once_in_order() {
 /// Bound 1 does not reach an execution in which two threads are each
 /// switched out against their will; this one does.
 #[test]
-#[ignore = "deep: preemption bound 2, 545,207 executions, about 40 s"]
+#[ignore = "deep: preemption bound 2, about 40 s"]
 fn model_map_runs_every_task_exactly_once_in_order_deep() {
     let found = outcomes(&bounded(2), map_once_in_order);
     assert_eq!(found.values(), vec![(vec![0, 10, 20], [1, 1, 1])]);
@@ -1159,7 +1159,7 @@ fn model_each_callback_runs_once_before_its_result_is_ready() {
 
 /// The same, one preemption deeper.
 #[test]
-#[ignore = "deep: preemption bound 2, 147,965 executions, about 16 s"]
+#[ignore = "deep: preemption bound 2, about 16 s"]
 fn model_each_callback_runs_once_before_its_result_is_ready_deep() {
     let found = outcomes(&bounded(2), callbacks_before_results);
     assert_eq!(found.values(), vec![(vec![1, 1], [1, 1, 0])]);

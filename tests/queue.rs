@@ -559,7 +559,7 @@ fn model_join_two_threads_four_preemptions() {
 // ANCHOR_END: model_queue
 
 #[test]
-#[ignore = "deep: 2 producers x 2 items, preemption bound 1, 82,570 executions, about 13 s"]
+#[ignore = "deep: 2 producers x 2 items, preemption bound 1, about 13 s"]
 fn model_two_producers_two_items_each_deep() {
     let found = outcomes(
         &bounded(1),
@@ -573,7 +573,7 @@ fn model_two_producers_two_items_each_deep() {
 }
 
 #[test]
-#[ignore = "deep: 2 producers (2 items and 1), preemption bound 2, 405,683 executions, about 40 s"]
+#[ignore = "deep: 2 producers (2 items and 1), preemption bound 2, about 40 s"]
 fn model_two_producers_two_preemptions_deep() {
     let found = outcomes(
         &bounded(2),
@@ -587,7 +587,7 @@ fn model_two_producers_two_preemptions_deep() {
 }
 
 #[test]
-#[ignore = "deep: 3 threads, preemption bound 2, 279,779 executions, about 45 s"]
+#[ignore = "deep: 3 threads, preemption bound 2, about 45 s"]
 fn model_join_returns_only_after_the_last_task_done_three_threads_deep() {
     outcomes(
         &bounded(2),
