@@ -65,7 +65,7 @@ pub fn elements<'a>(page: &'a str, range: Range<usize>, tag: &str) -> Vec<Elemen
     found
 }
 
-/// Tags replaced by a space each, as /work/notes/words.py does (`<[^>]+>`).
+/// Each tag (`<` to the next `>`) replaced by a space.
 pub fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;

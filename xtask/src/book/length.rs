@@ -1,7 +1,7 @@
 //! The main line of a primitive chapter (and of the primer) is at most
 //! [`LIMIT`] words: every word inside `<main>` (prose, code and tables alike)
-//! except what sits inside `<details>...</details>`, counted as
-//! `/work/notes/words.py` counts them.
+//! except what sits inside `<details>...</details>`: the text between tags,
+//! each tag taken for a space, split on whitespace.
 
 use super::html::{main_range, strip_tags, unescape};
 use super::pages::{Finding, Locate};

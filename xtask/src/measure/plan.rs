@@ -12,7 +12,7 @@
 
 use std::fmt::Write as _;
 
-#[path = "../../../benches/report/today.rs"]
+#[path = "today.rs"]
 pub mod today;
 
 /// The stamp: where it goes, relative to the workspace root.

@@ -1,4 +1,4 @@
-//! The main line's length (`length.rs`), counted as /work/notes/words.py.
+//! The main line's length (`length.rs`).
 
 use super::page;
 use crate::book::length::{check, main_words};
