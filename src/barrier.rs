@@ -216,4 +216,16 @@ pub mod naive {
         }
     }
     // ANCHOR_END: naive
+
+    /// For the play scheduler's view of the state.
+    #[cfg(any(feature = "loom", feature = "play"))]
+    impl CounterAndFlag {
+        pub(crate) fn peek_arrived(&self) -> usize {
+            self.arrived.load(Ordering::SeqCst)
+        }
+
+        pub(crate) fn peek_open(&self) -> bool {
+            self.open.load(Ordering::SeqCst)
+        }
+    }
 }

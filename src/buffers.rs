@@ -46,7 +46,7 @@ fn bytes<T>(capacity: usize) -> usize {
 
 /// Whether a buffer of `bytes` is worth keeping (never under loom).
 fn kept(bytes: usize) -> bool {
-    !cfg!(feature = "loom") && (MIN_BYTES..=MAX_BYTES).contains(&bytes)
+    !cfg!(any(feature = "loom", feature = "play")) && (MIN_BYTES..=MAX_BYTES).contains(&bytes)
 }
 
 impl Buffers {

@@ -169,6 +169,50 @@ where
         .unwrap()
 }
 
+/// Runs `model` under loom with `builder` as [`outcomes`] does, but a
+/// failing execution (a panic, a deadlock) ends the search instead of the
+/// test: returns the results of the executions before it, and the failure.
+/// (loom cannot go on past a failure, so the results are then only those
+/// found first.)
+pub fn outcomes_until_failure<T, F>(builder: &Builder, model: F) -> (Outcomes<T>, Option<Failure>)
+where
+    T: Ord + Send + 'static,
+    F: Fn() -> T + Send + Sync + 'static,
+{
+    let found = Arc::new(Mutex::new(Outcomes {
+        examples: BTreeMap::new(),
+        executions: 0,
+        bound: builder.preemption_bound,
+    }));
+    let sink = found.clone();
+    let run = catch_unwind(AssertUnwindSafe(|| {
+        quietly(|| {
+            builder.check(move || {
+                sink.lock().unwrap().executions += 1;
+                trace::clear();
+                let result = model();
+                let steps = trace::take();
+                sink.lock().unwrap().examples.entry(result).or_insert(steps);
+            })
+        })
+    }));
+    let failure = run.err().map(|payload| Failure {
+        message: panic_message(&*payload),
+        executions: found.lock().unwrap_or_else(|e| e.into_inner()).executions,
+        bound: builder.preemption_bound,
+        trace: trace::take(),
+    });
+    // loom may still hold the model's closure (and so `sink`) after a
+    // failure: take the results out rather than unwrap the `Arc`.
+    let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+    let outcomes = Outcomes {
+        examples: std::mem::take(&mut found.examples),
+        executions: found.executions,
+        bound: found.bound,
+    };
+    (outcomes, failure)
+}
+
 /// What [`must_fail`] found.
 #[derive(Debug)]
 pub struct Failure {

@@ -208,7 +208,7 @@ pub struct CondVar {
     /// queue's lock, so a plain `std` atomic even in the model build.
     lock: std::sync::atomic::AtomicUsize,
     /// What the waiters wait for, for the book's step tables only.
-    #[cfg_attr(not(feature = "loom"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "loom", feature = "play")), allow(dead_code))]
     name: &'static str,
 }
 
@@ -247,12 +247,12 @@ impl CondVar {
     /// it has none.
     #[inline(always)]
     fn step(&self, what: &str, value: impl std::fmt::Display) {
-        #[cfg(feature = "loom")]
+        #[cfg(any(feature = "loom", feature = "play"))]
         let what = &what.replace('@', &self.name_part());
-        trace::step(what, value);
+        trace::note(what, value);
     }
 
-    #[cfg(feature = "loom")]
+    #[cfg(any(feature = "loom", feature = "play"))]
     fn name_part(&self) -> String {
         match self.name {
             "" => String::new(),

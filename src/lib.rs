@@ -49,7 +49,11 @@ pub mod value;
 
 #[cfg(feature = "loom")]
 pub mod check;
-#[cfg(feature = "loom")]
+#[cfg(feature = "play")]
+pub mod play;
+#[cfg(any(feature = "loom", feature = "play"))]
+pub mod scenarios;
+#[cfg(any(feature = "loom", feature = "play"))]
 pub mod twins;
 
 pub use barrier::Barrier;

@@ -186,6 +186,14 @@ pub mod naive {
     }
     // ANCHOR_END: flaglock
 
+    impl FlagLock {
+        /// The flag, for the play scheduler's view of the state.
+        #[cfg(any(feature = "loom", feature = "play"))]
+        pub(crate) fn peek(&self) -> bool {
+            self.locked.load(Ordering::SeqCst)
+        }
+    }
+
     impl Default for FlagLock {
         fn default() -> Self {
             FlagLock::new()

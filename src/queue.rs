@@ -288,4 +288,12 @@ pub mod naive {
         }
     }
     // ANCHOR_END: naive
+
+    impl<T> OneConditionQueue<T> {
+        /// How many items, for the play scheduler's view of the state.
+        #[cfg(any(feature = "loom", feature = "play"))]
+        pub(crate) fn peek_len(&self) -> usize {
+            self.items.peek_with(VecDeque::len)
+        }
+    }
 }

@@ -259,4 +259,12 @@ pub mod naive {
         }
     }
     // ANCHOR_END: naive
+
+    impl ReadThenDecrement {
+        /// The count, for the play scheduler's view of the state.
+        #[cfg(any(feature = "loom", feature = "play"))]
+        pub(crate) fn peek(&self) -> usize {
+            self.count.load(Ordering::SeqCst)
+        }
+    }
 }

@@ -11,11 +11,9 @@
 
 // ANCHOR: switch
 #[cfg(not(feature = "loom"))]
-pub(crate) use std::{
-    hint,
-    sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering},
-    thread,
-};
+pub(crate) use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
+#[cfg(not(any(feature = "loom", feature = "play")))]
+pub(crate) use std::{hint, thread};
 
 #[cfg(feature = "loom")]
 pub(crate) use loom::{
@@ -24,6 +22,16 @@ pub(crate) use loom::{
     thread,
 };
 // ANCHOR_END: switch
+
+// The play build (`syncbook_play`): std's atomics, and threads that run
+// one step at a time in an order chosen from outside (see `sync/play.rs`).
+#[cfg(feature = "play")]
+pub(crate) mod play;
+#[cfg(feature = "play")]
+pub(crate) use self::play::{hint, thread};
+
+#[cfg(all(feature = "loom", feature = "play"))]
+compile_error!("the `loom` and `play` builds are two different builds: choose one");
 
 #[cfg(feature = "loom")]
 pub(crate) use loom::cell::{MutPtr, UnsafeCell};

@@ -6,7 +6,10 @@
 //! `step` does nothing at all. In the model build (`syncbook_model`) each
 //! call is appended to a record kept on the side, outside loom's view, so it
 //! adds no interleavings; a model clears the record when an execution starts
-//! and takes it when the execution ends or fails.
+//! and takes it when the execution ends or fails. In the play build
+//! (`syncbook_play`) each call is a move of the play scheduler: the thread
+//! records the step and stops there until it is chosen to run again (see
+//! [`crate::play`]).
 //!
 //! Loom runs all of a model's threads on the test's own OS thread, switching
 //! between them only at loom operations (atomics, parking, locks). A `step`
@@ -25,7 +28,14 @@ pub struct Step {
 /// Records that the current thread did `what` (e.g. `"read"`), seeing or
 /// writing `value`. Does nothing outside the model build.
 #[inline(always)]
+#[track_caller]
 pub fn step(what: &str, value: impl std::fmt::Display) {
+    #[cfg(feature = "play")]
+    {
+        let at = std::panic::Location::caller();
+        let what = format!("{what} {value}").trim_end().to_string();
+        crate::sync::play::step(what, (at.file(), at.line()));
+    }
     #[cfg(feature = "loom")]
     RECORD.with(|r| {
         let thread = loom::thread::current();
@@ -34,8 +44,25 @@ pub fn step(what: &str, value: impl std::fmt::Display) {
             what: format!("{what} {value}").trim_end().to_string(),
         })
     });
-    #[cfg(not(feature = "loom"))]
+    #[cfg(not(any(feature = "loom", feature = "play")))]
     let _ = (what, value);
+}
+
+/// As [`step`], for the steps a primitive records inside one of its own
+/// operations ("waits on not_full", "finds the lock taken; waits"): the
+/// same in the model build; in the play build recorded, but not a place
+/// where the thread stops (the operation is one move, as a reader calls it).
+#[inline(always)]
+#[track_caller]
+pub(crate) fn note(what: &str, value: impl std::fmt::Display) {
+    #[cfg(feature = "play")]
+    {
+        let at = std::panic::Location::caller();
+        let what = format!("{what} {value}").trim_end().to_string();
+        crate::sync::play::note(what, (at.file(), at.line()));
+    }
+    #[cfg(not(feature = "play"))]
+    step(what, value);
 }
 
 /// A model thread's name in the tables: its own, if it was given one;

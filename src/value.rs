@@ -68,6 +68,28 @@ impl<T: Send> Value<T> {
     }
 }
 
+/// The play scheduler's view of the state (model and play builds only).
+#[cfg(any(feature = "loom", feature = "play"))]
+impl<T> Value<T> {
+    /// Looks at the value without the lock. Only the play scheduler calls
+    /// it, between two moves, while every thread of the model is stopped.
+    #[allow(unsafe_code)]
+    pub(crate) fn peek_with<R>(&self, look: impl FnOnce(&T) -> R) -> R {
+        // SAFETY: every thread that could touch the value is stopped at a
+        // pause, where none holds a reference into it (a guard makes one
+        // only for the length of a deref, and never across a step).
+        self.data.with(|p| look(unsafe { &*p }))
+    }
+
+    /// The value, without the lock (see `peek_with`).
+    pub(crate) fn peek(&self) -> T
+    where
+        T: Copy,
+    {
+        self.peek_with(|x| *x)
+    }
+}
+
 impl<T: Copy + Send> Value<T> {
     // ANCHOR: get_set
     /// `v.value`: reads the value, taking the lock for the read alone.
@@ -202,7 +224,7 @@ impl<'a, T> ValueGuard<'a, T> {
         maybe_ready: impl Fn() -> bool,
         ready: impl Fn(&T) -> bool,
     ) -> bool {
-        if cfg!(feature = "loom") {
+        if cfg!(any(feature = "loom", feature = "play")) {
             return false;
         }
         let mut backoff = crate::park::Backoff::for_answer();

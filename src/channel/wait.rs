@@ -53,44 +53,44 @@ pub(crate) fn wait_until<S>(
 /// decided under the lock. Not in the model build, where nobody spins.
 #[derive(Debug, Default)]
 pub(crate) struct Hint {
-    #[cfg(not(feature = "loom"))]
+    #[cfg(not(any(feature = "loom", feature = "play")))]
     word: std::sync::atomic::AtomicUsize,
 }
 
-#[cfg(not(feature = "loom"))]
+#[cfg(not(any(feature = "loom", feature = "play")))]
 const CLOSED: usize = 1 << (usize::BITS - 1);
 
 impl Hint {
     /// Records the state just changed under the lock.
     #[inline]
     pub(crate) fn set(&self, len: usize, closed: bool) {
-        #[cfg(not(feature = "loom"))]
+        #[cfg(not(any(feature = "loom", feature = "play")))]
         self.word.store(
             len | if closed { CLOSED } else { 0 },
             std::sync::atomic::Ordering::Relaxed,
         );
-        #[cfg(feature = "loom")]
+        #[cfg(any(feature = "loom", feature = "play"))]
         let _ = (len, closed);
     }
 
     /// Whether a receive might find an item or the close now.
     #[inline]
     pub(crate) fn maybe_readable(&self) -> bool {
-        #[cfg(not(feature = "loom"))]
+        #[cfg(not(any(feature = "loom", feature = "play")))]
         return self.word.load(std::sync::atomic::Ordering::Relaxed) != 0;
-        #[cfg(feature = "loom")]
+        #[cfg(any(feature = "loom", feature = "play"))]
         true
     }
 
     /// Whether a send might find room (below `capacity`) or the close now.
     #[inline]
     pub(crate) fn maybe_writable(&self, capacity: Option<usize>) -> bool {
-        #[cfg(not(feature = "loom"))]
+        #[cfg(not(any(feature = "loom", feature = "play")))]
         {
             let word = self.word.load(std::sync::atomic::Ordering::Relaxed);
             word & CLOSED != 0 || capacity.is_none_or(|cap| word < cap)
         }
-        #[cfg(feature = "loom")]
+        #[cfg(any(feature = "loom", feature = "play"))]
         {
             let _ = capacity;
             true

@@ -59,7 +59,7 @@ pub(crate) use word::ParkingWord;
 ///   seldom sleep. Its cost: a waiter that will not be answered soon burns
 ///   that much of a core before it sleeps.
 ///
-/// Under loom, [`Backoff::wait`] says "sleep" at once: spinning would only
+/// Under loom and in the play build, [`Backoff::wait`] says "sleep" at once: spinning would only
 /// add interleavings, and the model explores the sleeping path.
 #[derive(Debug)]
 pub(crate) struct Backoff {
@@ -100,7 +100,7 @@ impl Backoff {
     /// is used up: time to sleep.
     #[inline]
     pub(crate) fn wait(&mut self) -> bool {
-        if cfg!(feature = "loom") {
+        if cfg!(any(feature = "loom", feature = "play")) {
             return false;
         }
         let round = self.round;

@@ -151,7 +151,13 @@ impl WaitQueue {
 
     /// Wakes up to `n` waiters, oldest first. Returns how many it woke.
     pub(crate) fn wake(&self, n: usize) -> usize {
-        self.locked(|q| q.take(n)).wake()
+        let woken = self.locked(|q| q.take(n)).wake();
+        // The play build: a woken thread may run before its waker goes on.
+        #[cfg(feature = "play")]
+        if woken > 0 {
+            crate::sync::play::pause_labelled("(wakes a waiter)");
+        }
+        woken
     }
 
     /// A condition variable's notify: takes up to `n` waiters off the

@@ -13,11 +13,11 @@
 /// build it is a loom `Notify` made for this one wait: loom's own park
 /// token is lost when it is sent to a thread that is blocked on something
 /// else at that moment (a `Mutex`), which std's never is.
-#[cfg(not(feature = "loom"))]
+#[cfg(not(any(feature = "loom", feature = "play")))]
 #[derive(Clone, Debug)]
 pub(crate) struct Signal(std::thread::Thread);
 
-#[cfg(not(feature = "loom"))]
+#[cfg(not(any(feature = "loom", feature = "play")))]
 impl Signal {
     /// A signal that wakes the calling thread.
     pub(crate) fn new() -> Self {
@@ -81,29 +81,61 @@ impl Signal {
     }
 }
 
+/// In the play build a signal is a flag made for this one wait, and the
+/// wait is a pause of the play scheduler (`sync/play.rs`) until the flag
+/// is set: a sleeping thread cannot be chosen to run.
+#[cfg(feature = "play")]
+#[derive(Clone, Debug)]
+pub(crate) struct Signal(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+#[cfg(feature = "play")]
+impl Signal {
+    pub(crate) fn new() -> Self {
+        Signal(std::sync::Arc::default())
+    }
+
+    pub(crate) fn wake(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub(crate) fn wakes_same_thread_as(&self, other: &Signal) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    pub(crate) fn wait(&self) {
+        crate::sync::play::block_on(&self.0);
+    }
+
+    /// As under loom: a timed wait may end at any moment.
+    pub(crate) fn wait_timeout(&self, _timeout: std::time::Duration) {
+        crate::sync::play::pause_timed();
+    }
+}
+
 /// A point in time after which a timed wait gives up.
 ///
-/// Time is the one thing loom does not model. Under loom a deadline leaves
+/// Time is the one thing loom does not model. Under loom (and in the play
+/// build, which follows it) a deadline leaves
 /// time for exactly one (spurious) wait and has passed after that, so a
 /// model explores both the "woken in time" and the "timed out" paths.
 #[derive(Debug)]
 pub(crate) struct Deadline {
-    #[cfg(not(feature = "loom"))]
+    #[cfg(not(any(feature = "loom", feature = "play")))]
     at: Option<std::time::Instant>,
-    #[cfg(feature = "loom")]
+    #[cfg(any(feature = "loom", feature = "play"))]
     waits_left: std::cell::Cell<u8>,
 }
 
 impl Deadline {
     pub(crate) fn after(timeout: std::time::Duration) -> Self {
-        #[cfg(not(feature = "loom"))]
+        #[cfg(not(any(feature = "loom", feature = "play")))]
         {
             // A timeout too large to represent is as good as "never".
             Deadline {
                 at: std::time::Instant::now().checked_add(timeout),
             }
         }
-        #[cfg(feature = "loom")]
+        #[cfg(any(feature = "loom", feature = "play"))]
         {
             let _ = timeout;
             Deadline {
@@ -114,7 +146,7 @@ impl Deadline {
 
     /// Time left to wait, or `None` once the deadline has passed.
     pub(crate) fn remaining(&self) -> Option<std::time::Duration> {
-        #[cfg(not(feature = "loom"))]
+        #[cfg(not(any(feature = "loom", feature = "play")))]
         {
             match self.at {
                 None => Some(std::time::Duration::MAX),
@@ -123,7 +155,7 @@ impl Deadline {
                     .filter(|left| !left.is_zero()),
             }
         }
-        #[cfg(feature = "loom")]
+        #[cfg(any(feature = "loom", feature = "play"))]
         {
             let left = self.waits_left.get();
             self.waits_left.set(left.saturating_sub(1));

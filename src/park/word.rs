@@ -39,7 +39,7 @@ pub(crate) struct ParkingWord {
     /// What a step table says when a thread finds nothing to take and
     /// waits ("finds the lock taken; waits"): steps are recorded only in
     /// the model build.
-    #[cfg(feature = "loom")]
+    #[cfg(any(feature = "loom", feature = "play"))]
     waits: &'static str,
 }
 
@@ -53,7 +53,7 @@ impl ParkingWord {
     /// # Panics
     /// If `permits` is more than [`MAX_PERMITS`](Self::MAX_PERMITS).
     pub(crate) fn new(permits: usize, waits: &'static str) -> Self {
-        #[cfg(not(feature = "loom"))]
+        #[cfg(not(any(feature = "loom", feature = "play")))]
         let _ = waits;
         assert!(
             permits <= Self::MAX_PERMITS,
@@ -62,7 +62,7 @@ impl ParkingWord {
         ParkingWord {
             state: AtomicUsize::new(permits * ONE),
             waiters: WaitQueue::new(),
-            #[cfg(feature = "loom")]
+            #[cfg(any(feature = "loom", feature = "play"))]
             waits,
         }
     }
@@ -71,8 +71,8 @@ impl ParkingWord {
     /// take and waits (only the model build records steps).
     #[inline]
     fn step_waits(&self) {
-        #[cfg(feature = "loom")]
-        crate::trace::step(self.waits, "");
+        #[cfg(any(feature = "loom", feature = "play"))]
+        crate::trace::note(self.waits, "");
     }
 
     // ANCHOR: take

@@ -181,7 +181,7 @@ impl Default for Pool {
     /// assert!(pool.workers() >= 1);
     /// ```
     fn default() -> Self {
-        let cores = if cfg!(feature = "loom") {
+        let cores = if cfg!(any(feature = "loom", feature = "play")) {
             1
         } else {
             std::thread::available_parallelism().map_or(1, |n| n.get())

@@ -6,6 +6,7 @@
 //! a counterexample loom found (an assertion, a deadlock, a data race).
 
 pub mod barrier;
+#[cfg(feature = "loom")]
 pub mod condition;
 pub mod lock;
 pub mod manager;
