@@ -206,9 +206,9 @@
             memo[i] = seen;
             return seen;
         }
-        // From the last node back: a node's children come after it in the
-        // file, so each visit finds them done and the recursion stays
-        // shallow.
+        // From the last node back: when a node's children come after it in
+        // the file (as in a tree written depth first), each visit finds
+        // them done and the recursion stays shallow.
         for (var i = nodes.length - 1; i >= 0; i--) {
             visit(i);
         }
@@ -687,7 +687,11 @@
         var challenge = this.mode === "naive" ? data.challenge : null;
         if (ended) {
             this.div.setAttribute("data-ended", node.end);
-            set(this.outcome, [el("strong", { text: "The run ended: " }), outcomeNode(node.end), "."]);
+            set(this.outcome, [
+                el("strong", { text: "The run ended: " }),
+                outcomeNode(node.end),
+                node.end === "deadlock" ? ": no thread can take a step, and not all of them have finished." : ".",
+            ]);
         } else {
             this.div.removeAttribute("data-ended");
             clear(this.outcome);
