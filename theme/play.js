@@ -563,7 +563,8 @@
             head.appendChild(el("th", { scope: "col", text: "thread " + t }));
         });
         this.stepRows = el("tbody");
-        set(this.steps, [el("thead", {}, [head]), this.stepRows]);
+        this.noStep = el("caption", { class: "play-no-step", text: "No step yet: press a thread's button." });
+        set(this.steps, [this.noStep, el("thead", {}, [head]), this.stepRows]);
         this.update();
     };
 
@@ -675,13 +676,7 @@
             });
             panel.stepRows.appendChild(row);
         });
-        if (run.length === 1) {
-            this.stepRows.appendChild(
-                el("tr", { class: "play-empty" }, [
-                    el("td", { colspan: data.threads.length + 1, text: "No step yet: press a thread's button." }),
-                ])
-            );
-        }
+        this.noStep.hidden = run.length > 1;
 
         // The outcome and the challenge.
         var challenge = this.mode === "naive" ? data.challenge : null;
