@@ -36,3 +36,19 @@ fn a_main_line_at_the_limit_passes_however_long_its_details() {
     ));
     assert_eq!(check(&html, 3_000, "lock-appendix.md"), None);
 }
+
+#[test]
+fn the_play_panels_fallback_is_not_counted_but_the_reveal_is() {
+    let html = page(
+        "<p>one two</p>\n\
+         <div class=\"play-panel\" data-model=\"value\">\n\
+         <p>With scripts on, a panel here <code>cargo xtask play value</code>.</p>\n\
+         <div class=\"inner\"><p>nested words not counted</p></div>\n\
+         <p>still inside the panel</p>\n\
+         </div>\n\
+         <div class=\"play-reveal\" data-model=\"value\">\n<p>three four five</p>\n</div>\n\
+         <div class=\"note play-panel-like\"><p>six</p></div>",
+    );
+    // one two | three four five | six (a class that only starts like it counts).
+    assert_eq!(main_words(&html), 2 + 3 + 1);
+}
