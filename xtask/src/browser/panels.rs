@@ -37,6 +37,9 @@ const ANSWER: Duration = Duration::from_secs(5);
 /// The key the panels keep solved models under.
 const SOLVED_KEY: &str = "syncbook-play-solved";
 
+/// The model whose panel is pictured, if it has one.
+const PICTURE_MODEL: &str = "value";
+
 /// Steps into the win schedule at which the picture is taken.
 const PICTURE_AFTER: usize = 3;
 
@@ -93,6 +96,20 @@ pub fn check_all(tab: &mut Tab, book: &Book) -> Played {
     }
     let mut played = 0;
     let mut picture_taken = false;
+    // The first chapter's panel if it is there, else the first one.
+    let picture_model = models
+        .iter()
+        .filter(|m| m.challenge.is_some())
+        .map(|m| m.id.as_str())
+        .find(|&id| id == PICTURE_MODEL)
+        .or_else(|| {
+            models
+                .iter()
+                .find(|m| m.challenge.is_some())
+                .map(|m| m.id.as_str())
+        })
+        .unwrap_or_default()
+        .to_string();
     for model in models.iter().filter(|m| m.challenge.is_some()) {
         let Some((page, _)) = book
             .panel_pages
@@ -117,7 +134,8 @@ pub fn check_all(tab: &mut Tab, book: &Book) -> Played {
         let file_url = super::file_url(&book.out_dir.join(page));
         let http_url = book.server.url(page);
         for (how, url) in [("file://", &file_url), ("http", &http_url)] {
-            let picture = (how == "http" && !picture_taken).then_some(book.picture);
+            let picture = (how == "http" && !picture_taken && model.id == picture_model)
+                .then_some(book.picture);
             let mut panel = Panel {
                 tab: &mut *tab,
                 model,
@@ -289,8 +307,9 @@ impl Panel<'_> {
         let stored = solved_ids(won.solved_store.as_deref());
         if !stored.contains(&model.id) {
             return Err(format!(
-                "{at}: localStorage[\"{SOLVED_KEY}\"] does not hold \"{}\" (it holds {:?})",
-                model.id, won.solved_store
+                "{at}: localStorage[\"{SOLVED_KEY}\"] does not hold \"{}\" (it holds {})",
+                model.id,
+                stored_text(&won.solved_store)
             ));
         }
 
@@ -343,13 +362,15 @@ impl Panel<'_> {
         self.expect_at(at, &back, &model.nodes[loss[n - 1]], n - 1)?;
 
         // The prediction: right, then wrong.
-        self.predict(&model.proved.outcomes, "the right set")?;
-        let right = self.wait_result(None)?;
+        let at = format!(
+            "predicting exactly loom's outcomes {{{}}}",
+            model.proved.outcomes.join(", ")
+        );
+        self.predict(&model.proved.outcomes, &at)?;
+        let right = self.wait_result(&at, None)?;
         if !says_right(&right) || says_wrong(&right) {
             return Err(format!(
-                "predicting exactly loom's outcomes ({}): [data-role=\"prediction-result\"] \
-                 should say it is right; it says {right:?}",
-                list(&model.proved.outcomes)
+                "{at}: [data-role=\"prediction-result\"] should say it is right; it says {right:?}"
             ));
         }
         let shown = self.snapshot()?;
@@ -359,8 +380,13 @@ impl Panel<'_> {
             );
         }
         let (wrong, missed, added) = wrong_set(model);
-        self.predict(&wrong, "a wrong set")?;
-        let wrong_said = self.wait_result(Some(&right))?;
+        let at = format!(
+            "predicting {{{}}} (loom: {{{}}})",
+            wrong.join(", "),
+            model.proved.outcomes.join(", ")
+        );
+        self.predict(&wrong, &at)?;
+        let wrong_said = self.wait_result(&at, Some(&right))?;
         let mut missing = Vec::new();
         if !says_wrong(&wrong_said) {
             missing.push("that it is wrong".to_string());
@@ -375,9 +401,7 @@ impl Panel<'_> {
         }
         if !missing.is_empty() {
             return Err(format!(
-                "predicting {{{}}} (loom: {{{}}}): [data-role=\"prediction-result\"] does not say {}; it says {wrong_said:?}",
-                wrong.join(", "),
-                model.proved.outcomes.join(", "),
+                "{at}: [data-role=\"prediction-result\"] does not say {}; it says {wrong_said:?}",
                 missing.join(", nor ")
             ));
         }
@@ -396,8 +420,9 @@ impl Panel<'_> {
             let again = self.snapshot()?;
             if !solved_ids(again.solved_store.as_deref()).contains(&model.id) {
                 return Err(format!(
-                    "after a reload, localStorage[\"{SOLVED_KEY}\"] no longer holds \"{}\" (it holds {:?})",
-                    model.id, again.solved_store
+                    "after a reload, localStorage[\"{SOLVED_KEY}\"] no longer holds \"{}\" (it holds {})",
+                    model.id,
+                    stored_text(&again.solved_store)
                 ));
             }
         }
@@ -538,8 +563,7 @@ impl Panel<'_> {
     }
 
     /// Ticks exactly `outcomes` among the choices and clicks "predict".
-    fn predict(&mut self, outcomes: &[String], what: &str) -> Result<(), String> {
-        let at = format!("predicting {what}");
+    fn predict(&mut self, outcomes: &[String], at: &str) -> Result<(), String> {
         for choice in &self.model.question.choices {
             let inner = format!("input[type=checkbox][data-predict={}]", css_string(choice));
             let selector = js_string(&format!("{} {inner}", self.selector));
@@ -549,7 +573,7 @@ impl Panel<'_> {
             let want = outcomes.contains(choice);
             match checked.as_bool() {
                 None => return Err(format!("{at}: no {inner} in the panel")),
-                Some(is) if is != want => self.click(&inner, &at)?,
+                Some(is) if is != want => self.click(&inner, at)?,
                 Some(_) => {}
             }
             let now = self
@@ -559,30 +583,36 @@ impl Panel<'_> {
                 return Err(format!("{at}: clicking {inner} did not tick it"));
             }
         }
-        self.click("button[data-action=\"predict\"]", &at)
+        self.click("button[data-action=\"predict\"]", at)
     }
 
     /// Waits for the prediction's result to show and differ from `before`.
-    fn wait_result(&mut self, before: Option<&str>) -> Result<String, String> {
+    fn wait_result(&mut self, at: &str, before: Option<&str>) -> Result<String, String> {
         let selector = js_string(&format!(
             "{} [data-role=\"prediction-result\"]",
             self.selector
         ));
-        let before = js_string(before.unwrap_or(""));
         let script = format!(
             "(() => {{ const r = document.querySelector({selector}); \
              const t = r ? r.textContent.replace(/\\s+/g, ' ').trim() : ''; \
-             return t !== '' && t !== {before} ? t : null; }})()"
+             return t !== '' && t !== {} ? t : null; }})()",
+            js_string(before.unwrap_or(""))
         );
         match self.tab.wait_for(&script, ANSWER) {
             Ok(Value::String(text)) => Ok(text),
             _ => {
-                let seen = self.snapshot()?;
-                Err(format!(
-                    "after clicking predict, [data-role=\"prediction-result\"] shows no new result within {} s (it reads {:?})",
-                    ANSWER.as_secs(),
-                    seen.result
-                ))
+                let seen = self.snapshot()?.result.unwrap_or_default();
+                Err(if seen.is_empty() {
+                    format!(
+                        "{at}: [data-role=\"prediction-result\"] shows no result {} s after the click on predict",
+                        ANSWER.as_secs()
+                    )
+                } else {
+                    format!(
+                        "{at}: [data-role=\"prediction-result\"] still reads {seen:?} {} s after the click on predict",
+                        ANSWER.as_secs()
+                    )
+                })
             }
         }
     }
@@ -655,6 +685,14 @@ fn says_wrong(text: &str) -> bool {
 fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
+}
+
+/// `nothing`, or the text stored.
+fn stored_text(stored: &Option<String>) -> String {
+    match stored {
+        Some(text) => text.clone(),
+        None => "nothing".to_string(),
+    }
 }
 
 fn solved_ids(stored: Option<&str>) -> Vec<String> {
