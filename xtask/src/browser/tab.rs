@@ -45,10 +45,16 @@ impl Tab {
             tab.call(&format!("{domain}.enable"), json!({}))?;
         }
         // Every http(s) request waits for `answer`: the book's own go on,
-        // the rest never leave the machine.
-        tab.chromium.respond_with(Box::new(|event| {
-            (event.method == "Fetch.requestPaused").then(|| answer(&event.params))
-        }));
+        // the rest never leave the machine. A dialog (alert, confirm) would
+        // hold the page: dismissed at once, and reported by `problem`.
+        tab.chromium
+            .respond_with(Box::new(|event| match event.method.as_str() {
+                "Fetch.requestPaused" => Some(answer(&event.params)),
+                "Page.javascriptDialogOpening" => {
+                    Some(("Page.handleJavaScriptDialog", json!({ "accept": false })))
+                }
+                _ => None,
+            }));
         tab.call(
             "Fetch.enable",
             json!({ "patterns": [{ "urlPattern": "http://*" }, { "urlPattern": "https://*" }] }),
@@ -342,7 +348,7 @@ pub fn problem(event: &Event) -> Option<String> {
             }
         }
         "Page.javascriptDialogOpening" => Some(format!(
-            "the page opened a {} dialog: {}",
+            "the page opened a dialog ({}): {}",
             p["type"].as_str().unwrap_or("?"),
             p["message"].as_str().unwrap_or("")
         )),

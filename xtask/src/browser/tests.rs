@@ -260,6 +260,14 @@ fn page_events_read_as_problems() {
         json!({ "entry": { "source": "violation", "level": "verbose", "text": "slow" } }),
     );
     assert_eq!(problem(&verbose), None);
+    let dialog = event(
+        "Page.javascriptDialogOpening",
+        json!({ "type": "alert", "message": "hello" }),
+    );
+    assert_eq!(
+        problem(&dialog).as_deref(),
+        Some("the page opened a dialog (alert): hello")
+    );
 }
 
 #[test]
