@@ -4,6 +4,7 @@
 //! - the panel is built (a button per thread) and starts at the start
 //!   (the runnable threads enabled, no step, no outcome), the loom results
 //!   (`.play-reveal`) hidden and the outcome to reach not yet reached;
+//!   over http, "show without predicting" then shows the loom results;
 //! - its `win` schedule, one click per step: after each, the step table
 //!   has one more row, naming the step; the enabled buttons are the threads
 //!   runnable next; the state shows the node's values; at the end the panel
@@ -15,8 +16,8 @@
 //!   back) and one at the end (no outcome any more): at the end
 //!   `data-solved="false"` and the challenge says it was not met, naming
 //!   what happened;
-//! - the prediction: ticking exactly loom's outcomes is right, and shows
-//!   the loom results; a wrong set is wrong, naming what it missed and what
+//! - the prediction: ticking exactly loom's outcomes is right, and (from
+//!   `file://`) shows the loom results; a wrong set is wrong, naming what it missed and what
 //!   it added;
 //! - the fixed version (when the model has one): shown, played to a leaf,
 //!   hidden again;
@@ -226,7 +227,7 @@ impl Panel<'_> {
         url: &str,
         fixed: Option<&Model>,
         picture: Option<&Path>,
-        reload: bool,
+        over_http: bool,
     ) -> Result<(), String> {
         let model = self.model;
         let challenge = model
@@ -270,6 +271,24 @@ impl Panel<'_> {
                 return Err("the loom results (.play-reveal) show before any prediction".into());
             }
             Some(false) => {}
+        }
+        // Over http, "show without predicting" shows them (from file://,
+        // the prediction does, below).
+        if over_http {
+            let at = "showing the loom results without predicting";
+            self.click("button[data-action=\"reveal\"]", at)?;
+            let shown = self.tab.wait_for(
+                &format!(
+                    "document.querySelector({}).checkVisibility({{ visibilityProperty: true, opacityProperty: true }})",
+                    js_string(&format!(".play-reveal[data-model={}]", css_string(&model.id)))
+                ),
+                ANSWER,
+            );
+            if shown.is_err() {
+                return Err(format!(
+                    "{at}: the loom results (.play-reveal) are still hidden"
+                ));
+            }
         }
         let win_end = challenge.outcome.as_str();
         if start.reached.iter().any(|o| o == win_end) {
@@ -374,7 +393,7 @@ impl Panel<'_> {
             ));
         }
         let shown = self.snapshot()?;
-        if shown.reveal != Some(true) {
+        if !over_http && shown.reveal != Some(true) {
             return Err(
                 "after the prediction, the loom results (.play-reveal) are still hidden".into(),
             );
@@ -412,7 +431,7 @@ impl Panel<'_> {
         }
 
         // Progress kept across a reload.
-        if reload {
+        if over_http {
             self.tab
                 .reload()
                 .map_err(|err| format!("reloading the page: {err}"))?;
