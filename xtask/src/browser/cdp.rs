@@ -21,8 +21,9 @@ use std::{env, fs, thread};
 /// How long any one command may take before the run gives up on Chromium.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The flags every launch uses: headless, and quiet on the network (without
-/// the last five Chromium keeps trying to reach Google's services).
+/// The flags every launch uses: headless, no first-run chores, and quiet on
+/// the network (without `--disable-background-networking` and the two
+/// after it, Chromium keeps trying to reach Google's services).
 pub const FLAGS: &[&str] = &[
     "--headless",
     "--no-sandbox",
@@ -121,11 +122,13 @@ impl Chromium {
             profile,
             responder: None,
         };
-        if let Err(err) = chromium.call(None, "Browser.getVersion", json!({})) {
+        if let Err(mut err) = chromium.call(None, "Browser.getVersion", json!({})) {
+            if !err.contains("standard error") {
+                err = format!("{err}\n{}", chromium.log_tail());
+            }
             return Err(format!(
-                "{} did not answer over --remote-debugging-pipe: {err}\n{}",
+                "{} did not answer over --remote-debugging-pipe: {err}",
                 exe.display(),
-                chromium.log_tail()
             ));
         }
         Ok(chromium)
@@ -255,7 +258,9 @@ impl Chromium {
 
 impl Drop for Chromium {
     fn drop(&mut self) {
-        let _ = self.call(None, "Browser.close", json!({}));
+        // Asked to close, Chromium ends its other processes too; killed
+        // after a while if it does not.
+        let _ = self.send(None, "Browser.close", json!({}));
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
