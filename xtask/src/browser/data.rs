@@ -11,6 +11,8 @@ use std::path::Path;
 #[derive(Debug, Deserialize)]
 pub struct Model {
     pub id: String,
+    /// The chapter's Markdown file (`value.md`), whose page holds the panel.
+    pub chapter: String,
     pub threads: Vec<String>,
     pub challenge: Option<Challenge>,
     pub question: Question,

@@ -123,6 +123,13 @@ pub fn check_all(tab: &mut Tab, book: &Book) -> Played {
             ));
             continue;
         };
+        let chapter_page = model.chapter.replace(".md", ".html");
+        if *page != chapter_page {
+            failures.push(format!(
+                "play/{}.js belongs to {}, but its panel is on {page}",
+                model.id, model.chapter
+            ));
+        }
         let fixed = model.fixed.as_deref().and_then(find);
         if let Some(fixed_id) = &model.fixed
             && fixed.is_none()
