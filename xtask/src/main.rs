@@ -5,6 +5,7 @@
 //! Failure>` function, a match arm in `main`, and a line in `USAGE`.
 
 mod book;
+mod browser;
 mod exercises;
 mod log;
 mod measure;
@@ -24,6 +25,12 @@ Subcommands:
           are not the six of the arc or whose main line is over 3,000 words,
           a skipped heading level, a measured figure typed in prose, an
           empty table column, or a link to a missing page or id.
+  browser [--no-build]
+          Render the book, then open every page in headless Chromium
+          (from file:// and over a local http server): no console error,
+          uncaught exception or failed load, a heading, search finds
+          \"lock\"; and play every \"be the scheduler\" panel through by
+          clicking. Needs Chromium: `cargo xtask browser --help` says more.
   exercises [COMMAND]
           The classroom exercises, checked by loom: list (default), check,
           hint, watch, reset, solution, verify. `cargo xtask exercises help`
@@ -56,6 +63,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("book") => book::run(&args[1..]),
+        Some("browser") => browser::run(&args[1..]),
         Some("exercises") => exercises::run(&args[1..]),
         Some("measure") => measure::run(&args[1..]),
         Some("help" | "-h" | "--help") => {
