@@ -197,10 +197,12 @@ pub fn all() -> Vec<Scenario> {
                 &[
                     "ran, ran, ran",
                     "ran, ran, dropped",
+                    "ran, dropped, ran",
                     "ran, dropped, dropped",
-                    "dropped, dropped, dropped",
+                    "dropped, ran, ran",
                     "dropped, ran, dropped",
                     "dropped, dropped, ran",
+                    "dropped, dropped, dropped",
                 ],
             ),
             fixed: None,

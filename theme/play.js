@@ -448,7 +448,7 @@
                     parts.push("loom proves exactly these reachable: ");
                     parts = parts.concat(flat(proved.outcomes), ["."]);
                 } else {
-                    parts.push(el("strong", { text: "Not quite. " }));
+                    parts.push(el("strong", { text: "Not right. " }));
                     if (missed.length) {
                         parts.push("Missed (possible, not ticked): ");
                         parts = parts.concat(flat(missed), [". "]);

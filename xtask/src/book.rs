@@ -200,6 +200,8 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
             by_check(&problems)
         )));
     }
+    // 5. The scheduler panels' data, beside the pages.
+    let models = crate::play::write_data(&root, &out_dir).map_err(failed)?;
     let index = out_dir.join("index.html");
     if !index.is_file() {
         return Err(failed(format!("mdBook did not write {}", show(&index))));
@@ -234,6 +236,11 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     if let Some(search_index) = search_index {
         println!("  search index: {}", show(&search_index));
     }
+    println!(
+        "  scheduler panels: {} in {}/",
+        plural(models, "model"),
+        show(&out_dir.join("play"))
+    );
     println!("  open: {}", index.display());
     Ok(())
 }

@@ -9,6 +9,7 @@ mod browser;
 mod exercises;
 mod log;
 mod measure;
+mod play;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -39,6 +40,10 @@ Subcommands:
           Re-run every bench and every example whose output the book
           includes, then write bench-results/stamp.md (machine, date,
           versions). Takes minutes: `cargo xtask measure --help` says more.
+  play [<MODEL> [--schedule <THREADS>]]
+          Be the scheduler of a chapter's naive model: list the models,
+          play one in the terminal, or replay a schedule (main,A,A,main)
+          and print its step table. `cargo xtask play help` says more.
   help    Show this message.
 
 Options for `book`:
@@ -66,6 +71,7 @@ fn main() -> ExitCode {
         Some("browser") => browser::run(&args[1..]),
         Some("exercises") => exercises::run(&args[1..]),
         Some("measure") => measure::run(&args[1..]),
+        Some("play") => play::run(&args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

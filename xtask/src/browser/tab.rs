@@ -146,7 +146,7 @@ impl Tab {
             r#"(() => {{
                 const el = document.querySelector({sel});
                 if (!el) return {{ error: "nothing on the page matches it" }};
-                el.scrollIntoView({{ block: "center", inline: "center" }});
+                el.scrollIntoView({{ behavior: "instant", block: "center", inline: "center" }});
                 const r = el.getBoundingClientRect();
                 if (r.width === 0 || r.height === 0) return {{ error: "it is not shown" }};
                 if (el.disabled) return {{ error: "it is disabled" }};
