@@ -7,7 +7,14 @@
 //! the crate's real code. Nothing else changes between the two builds,
 //! except in the parking core (`src/park/`), which says where.
 //!
-//! This file is a leaf: it imports nothing from the crate.
+//! A third build, the `syncbook_play` package (the `play` feature), keeps
+//! std's atomics but swaps the threads, `hint` and parking for those of the
+//! play scheduler (`sync/play.rs`), which runs a model's threads one step
+//! at a time in an order chosen from outside: the book's "be the
+//! scheduler" panels and `cargo xtask play`.
+//!
+//! This file (and `sync/play.rs`) is a leaf: it imports nothing from the
+//! crate.
 
 // ANCHOR: switch
 #[cfg(not(feature = "loom"))]
