@@ -7,7 +7,7 @@
 //! scheduler (the play build: every order of whole steps, or the one a
 //! reader chooses). The tests check that both find the same outcomes; the
 //! book's panels are generated from the play scheduler's tree of every
-//! schedule ([`crate::play::explore`]).
+//! schedule (`play::explore`, play build).
 
 use crate::sync::{AtomicUsize, Ordering};
 use crate::trace;
@@ -34,7 +34,7 @@ pub struct Scenario {
     /// The fixed version's scenario, if the chapter has one to play.
     pub fixed: Option<&'static str>,
     /// For a model too big to play in every order: the most times a thread
-    /// that could go on is switched out (see [`crate::play::explore`]).
+    /// that could go on is switched out (see `play::explore`, play build).
     pub bound: Option<usize>,
 }
 

@@ -9,7 +9,7 @@
 //! and takes it when the execution ends or fails. In the play build
 //! (`syncbook_play`) each call is a move of the play scheduler: the thread
 //! records the step and stops there until it is chosen to run again (see
-//! [`crate::play`]).
+//! `play.rs`).
 //!
 //! Loom runs all of a model's threads on the test's own OS thread, switching
 //! between them only at loom operations (atomics, parking, locks). A `step`
