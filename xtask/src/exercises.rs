@@ -16,16 +16,16 @@
 //! `exercises/README.md` for how one exercise file is built for both the
 //! ordinary tests and the models.
 
-mod manifest;
-mod outcome;
+pub(crate) mod manifest;
+pub(crate) mod outcome;
 mod progress;
-mod run;
+pub(crate) mod run;
 
 use crate::Failure;
 use manifest::{Exercise, Manifest, described, statement};
 use outcome::TestRun;
 use progress::Progress;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -288,49 +288,31 @@ impl Runner {
             };
         };
         let binary = self.root.join(binary);
-        let listed = Command::new(&binary)
-            .current_dir(&self.dir)
-            .args(["--list", "--format", "terse"])
-            .output();
-        let tests: Vec<String> = match listed {
-            Ok(listed) => String::from_utf8_lossy(&listed.stdout)
-                .lines()
-                .filter_map(|line| line.strip_suffix(": test"))
-                .map(str::to_string)
-                .collect(),
+        let tests = match run_each_test(&binary, &self.dir, run::TEST_LIMIT, |_| {}) {
+            Ok(tests) => tests,
             Err(err) => {
                 return Checked::Crashed {
                     run: TestRun::default(),
-                    stderr: format!("could not run the test binary: {err}"),
+                    stderr: err,
                 };
             }
         };
-        // One process per test: each has its own time limit, and a test
-        // that hangs or crashes takes no other test's report with it.
         let mut stdout = String::new();
         let mut stuck = Vec::new();
         let mut crashed = Vec::new();
-        for test in &tests {
-            let mut command = Command::new(&binary);
-            command
-                .current_dir(&self.dir)
-                .args(["--exact", test, "--test-threads=1", "--show-output"])
-                .args(["--color", "never"])
-                .env("RUST_BACKTRACE", "0");
-            match run::run_with_limit(command, run::TEST_LIMIT) {
-                Ok(finished) => {
-                    if finished.stuck.is_some() {
-                        stuck.push(test.clone());
-                    } else if finished.status.is_some_and(|s| !s.success())
-                        && !finished.stdout.contains("test result:")
-                    {
-                        crashed.push(format!("{test}:\n{}", finished.stderr.trim()));
-                    }
-                    stdout.push_str(&finished.stdout);
-                    stdout.push('\n');
+        for test in tests {
+            match test.ended {
+                Ended::Reported => {}
+                Ended::Stuck => stuck.push(test.name.clone()),
+                Ended::Crashed(stderr) => {
+                    crashed.push(format!("{}:\n{}", test.name, stderr.trim()))
                 }
-                Err(err) => crashed.push(format!("{test}: could not run it: {err}")),
+                Ended::NotRun(err) => {
+                    crashed.push(format!("{}: could not run it: {err}", test.name))
+                }
             }
+            stdout.push_str(&test.stdout);
+            stdout.push('\n');
         }
         let run = TestRun::parse(&stdout);
         if !crashed.is_empty() {
@@ -589,19 +571,7 @@ impl Runner {
 
     /// `exercises/<file>` as committed to git (`git show HEAD:...`).
     fn committed(&self, file: &str) -> Result<Vec<u8>, String> {
-        let shown = Command::new("git")
-            .current_dir(&self.root)
-            .args(["show", &format!("HEAD:exercises/{file}")])
-            .output()
-            .map_err(|err| format!("could not run git ({err}): the exercises' starting points are their files as committed"))?;
-        if shown.status.success() {
-            Ok(shown.stdout)
-        } else {
-            Err(format!(
-                "git has no committed exercises/{file} (is this a git checkout?): {}",
-                String::from_utf8_lossy(&shown.stderr).trim()
-            ))
-        }
+        committed(&self.root, &format!("exercises/{file}"))
     }
 
     // ------------------------------------------------------------ solution
@@ -745,6 +715,105 @@ impl Runner {
             )))
         }
     }
+}
+
+/// The file at `path` (relative to the workspace `root`) as committed to
+/// git: `git show HEAD:<path>`. An exercise's starting point is its file as
+/// committed.
+pub(crate) fn committed(root: &Path, path: &str) -> Result<Vec<u8>, String> {
+    let shown = Command::new("git")
+        .current_dir(root)
+        .args(["show", &format!("HEAD:{path}")])
+        .output()
+        .map_err(|err| format!("could not run git ({err}): the exercises' starting points are their files as committed"))?;
+    if shown.status.success() {
+        Ok(shown.stdout)
+    } else {
+        Err(format!(
+            "git has no committed {path} (is this a git checkout?): {}",
+            String::from_utf8_lossy(&shown.stderr).trim()
+        ))
+    }
+}
+
+/// How one test, run in a process of its own, ended.
+#[derive(Debug)]
+pub(crate) enum Ended {
+    /// libtest reported its result (in what the process printed).
+    Reported,
+    /// Still running at the time limit: the runner stopped it.
+    Stuck,
+    /// The process ended without libtest's summary (e.g. loom aborted
+    /// it): what it said on stderr.
+    Crashed(String),
+    /// The process could not be started.
+    NotRun(String),
+}
+
+/// One test of a test binary, run on its own.
+#[derive(Debug)]
+pub(crate) struct EachTest {
+    pub name: String,
+    /// What the process printed on stdout (libtest's report).
+    pub stdout: String,
+    pub ended: Ended,
+}
+
+/// The names of the tests in the libtest `binary` (run in `dir`).
+pub(crate) fn list_tests(binary: &Path, dir: &Path) -> Result<Vec<String>, String> {
+    let listed = Command::new(binary)
+        .current_dir(dir)
+        .args(["--list", "--format", "terse"])
+        .output()
+        .map_err(|err| format!("could not run the test binary: {err}"))?;
+    Ok(String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect())
+}
+
+/// Lists the tests of the libtest `binary` and runs each in a process of
+/// its own, in `dir`, with `--show-output`: each has its own time limit,
+/// and a test that hangs or crashes takes no other test's report with it.
+/// `configure` may add to each test's command (its environment).
+pub(crate) fn run_each_test(
+    binary: &Path,
+    dir: &Path,
+    limit: Duration,
+    configure: impl Fn(&mut Command),
+) -> Result<Vec<EachTest>, String> {
+    let mut tests = Vec::new();
+    for name in list_tests(binary, dir)? {
+        let mut command = Command::new(binary);
+        command
+            .current_dir(dir)
+            .args(["--exact", &name, "--test-threads=1", "--show-output"])
+            .args(["--color", "never"])
+            .env("RUST_BACKTRACE", "0");
+        configure(&mut command);
+        let (stdout, ended) = match run::run_with_limit(command, limit) {
+            Ok(finished) => {
+                let ended = if finished.stuck.is_some() {
+                    Ended::Stuck
+                } else if finished.status.is_some_and(|s| !s.success())
+                    && !finished.stdout.contains("test result:")
+                {
+                    Ended::Crashed(finished.stderr)
+                } else {
+                    Ended::Reported
+                };
+                (finished.stdout, ended)
+            }
+            Err(err) => (String::new(), Ended::NotRun(err.to_string())),
+        };
+        tests.push(EachTest {
+            name,
+            stdout,
+            ended,
+        });
+    }
+    Ok(tests)
 }
 
 /// An unsolved exercise must compile, and fail each of its `must_fail`
