@@ -6,6 +6,7 @@
 
 mod book;
 mod browser;
+mod class;
 mod exercises;
 mod log;
 mod measure;
@@ -32,6 +33,10 @@ Subcommands:
           uncaught exception or failed load, a heading, search finds
           \"lock\"; and play every \"be the scheduler\" panel through by
           clicking. Needs Chromium: `cargo xtask browser --help` says more.
+  class <COMMAND>
+          A teacher's commands for a whole class: new (an assignment of
+          some exercises, with points), release (what students get).
+          `cargo xtask class help` says more.
   exercises [COMMAND]
           The classroom exercises, checked by loom: list (default), check,
           hint, watch, reset, solution, verify. `cargo xtask exercises help`
@@ -69,6 +74,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("book") => book::run(&args[1..]),
         Some("browser") => browser::run(&args[1..]),
+        Some("class") => class::run(&args[1..]),
         Some("exercises") => exercises::run(&args[1..]),
         Some("measure") => measure::run(&args[1..]),
         Some("play") => play::run(&args[1..]),
