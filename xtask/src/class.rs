@@ -1,18 +1,34 @@
 //! `cargo xtask class`: a teacher sets an assignment (some of the book's
-//! exercises, with points) and releases it (the exercises' files as
-//! committed, and their statements).
+//! exercises, with points), releases it (the exercises' files as committed,
+//! and their statements), and grades a whole class's submissions with the
+//! graders the exercise runner uses (`exercises/tests/<test>.rs`: ordinary
+//! tests and loom models), writing a feedback file per student and a
+//! report for the class.
 //!
 //! The pieces, one module each:
 //! - `assignment`: the assignment file (`classes/<name>.toml`) and `new`;
-//! - `release`: what students get.
+//! - `release`: what students get;
+//! - `intake`: what a student handed in, and what is wrong with it before
+//!   anything is built (missing, empty, not started, files outside the
+//!   assignment, a copy of a solution);
+//! - `grade`: each submission built and tested in a copy of the exercises
+//!   package of its own, by a few workers in parallel;
+//! - `kinds`: what kind of failure a failed test shows (two threads
+//!   inside, a deadlock, a lost wake-up, a timeout, ...);
+//! - `report`: the per-student feedback, the class's report and CSV.
 
 mod assignment;
+mod grade;
+mod intake;
+mod kinds;
 mod release;
+mod report;
 
 use crate::Failure;
 use crate::exercises::manifest::{Exercise, Manifest};
 use assignment::Assignment;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 pub const USAGE: &str = "\
 Usage: cargo xtask class <COMMAND>
@@ -29,6 +45,11 @@ Commands:
           Write what students get (classes/<ASSIGNMENT>/release/, or --out):
           the exercises' files as committed, and a README.md with each
           statement
+  grade <ASSIGNMENT> <SUBMISSIONS> [--out <DIR>] [--jobs <N>]
+          Grade every folder in SUBMISSIONS (one per student, holding their
+          edited files at the paths released): a feedback file per student,
+          report.md and grades.csv for the class (classes/<ASSIGNMENT>/grades/,
+          or --out)
 
 <ASSIGNMENT> is a name (classes/<name>.toml) or the path of a .toml file.
 ";
@@ -94,6 +115,44 @@ fn run_command(args: &[String]) -> Result<(), Failure> {
             );
             Ok(())
         }
+        "grade" => {
+            let [name, submissions] =
+                args.positional::<2>("class grade <ASSIGNMENT> <SUBMISSIONS>")?;
+            let assignment = course.assignment(name)?;
+            let out = args
+                .value("--out")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| course.classes().join(&assignment.name).join("grades"));
+            let jobs = match args.value("--jobs") {
+                Some(n) => n.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    Failure::Usage(format!("--jobs {n}: give a number, 1 or more"))
+                })?,
+                None => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            };
+            let started = Instant::now();
+            let class = grade::grade_class(
+                &course,
+                &assignment,
+                Path::new(submissions),
+                &grade::Options {
+                    jobs,
+                    progress: true,
+                },
+            )
+            .map_err(failed)?;
+            report::write(&course, &assignment, &class, &out).map_err(failed)?;
+            println!(
+                "Graded {} submissions of {} in {:.0} s: {}, {} and {} per student.\n",
+                class.students.len(),
+                assignment.name,
+                started.elapsed().as_secs_f64(),
+                shown(&out.join(report::REPORT)),
+                shown(&out.join(report::CSV)),
+                shown(&out.join(report::FEEDBACK).join("<student>.md")),
+            );
+            print!("{}", report::stuck(&assignment, &class));
+            Ok(())
+        }
         other => Err(Failure::Usage(format!("unknown command `class {other}`"))),
     }
 }
@@ -121,6 +180,8 @@ fn shown(path: &Path) -> String {
 pub struct Course {
     /// The workspace root.
     pub root: PathBuf,
+    /// `exercises/`.
+    pub dir: PathBuf,
     pub manifest: Manifest,
 }
 
@@ -131,7 +192,11 @@ impl Course {
         })?;
         let dir = root.join("exercises");
         let manifest = Manifest::load(&dir).map_err(failed)?;
-        Ok(Course { root, manifest })
+        Ok(Course {
+            root,
+            dir,
+            manifest,
+        })
     }
 
     /// Where assignments and their folders live: `classes/`.

@@ -35,7 +35,9 @@ Subcommands:
           clicking. Needs Chromium: `cargo xtask browser --help` says more.
   class <COMMAND>
           A teacher's commands for a whole class: new (an assignment of
-          some exercises, with points), release (what students get).
+          some exercises, with points), release (what students get), grade
+          (a folder of submissions: feedback per student, a report and CSV
+          for the class).
           `cargo xtask class help` says more.
   exercises [COMMAND]
           The classroom exercises, checked by loom: list (default), check,
