@@ -15,7 +15,9 @@
 //!   package of its own, by a few workers in parallel;
 //! - `kinds`: what kind of failure a failed test shows (two threads
 //!   inside, a deadlock, a lost wake-up, a timeout, ...);
-//! - `report`: the per-student feedback, the class's report and CSV.
+//! - `report`: the per-student feedback, the class's report and CSV;
+//! - `sample`: a made-up class built from the book's own right and wrong
+//!   answers, to try the grader on (and to test it).
 
 mod assignment;
 mod grade;
@@ -23,6 +25,9 @@ mod intake;
 mod kinds;
 mod release;
 mod report;
+mod sample;
+#[cfg(test)]
+mod tests;
 
 use crate::Failure;
 use crate::exercises::manifest::{Exercise, Manifest};
@@ -50,6 +55,11 @@ Commands:
           edited files at the paths released): a feedback file per student,
           report.md and grades.csv for the class (classes/<ASSIGNMENT>/grades/,
           or --out)
+  sample <ASSIGNMENT> <DIR> [--students <N>]
+          Write a made-up class into DIR, from the book's own correct and
+          wrong answers to the assignment's exercises and a few bad
+          submissions, to try `grade` on
+
 
 <ASSIGNMENT> is a name (classes/<name>.toml) or the path of a .toml file.
 ";
@@ -151,6 +161,27 @@ fn run_command(args: &[String]) -> Result<(), Failure> {
                 shown(&out.join(report::FEEDBACK).join("<student>.md")),
             );
             print!("{}", report::stuck(&assignment, &class));
+            Ok(())
+        }
+        "sample" => {
+            args.only(&["--students"])?;
+            let [name, dir] = args.positional::<2>("class sample <ASSIGNMENT> <DIR>")?;
+            let assignment = course.assignment(name)?;
+            let students = match args.value("--students") {
+                Some(n) => Some(
+                    n.parse::<usize>()
+                        .map_err(|_| Failure::Usage(format!("--students {n}: give a number")))?,
+                ),
+                None => None,
+            };
+            let class = sample::class(&course, &assignment, students).map_err(failed)?;
+            sample::write(Path::new(dir), &class).map_err(failed)?;
+            println!(
+                "Wrote {} made-up submissions of {} into {dir}. Grade them with:\n\n    \
+                 cargo xtask class grade {name} {dir}",
+                class.len(),
+                assignment.name
+            );
             Ok(())
         }
         other => Err(Failure::Usage(format!("unknown command `class {other}`"))),

@@ -37,7 +37,7 @@ Subcommands:
           A teacher's commands for a whole class: new (an assignment of
           some exercises, with points), release (what students get), grade
           (a folder of submissions: feedback per student, a report and CSV
-          for the class).
+          for the class), sample (a made-up class to try it on).
           `cargo xtask class help` says more.
   exercises [COMMAND]
           The classroom exercises, checked by loom: list (default), check,
