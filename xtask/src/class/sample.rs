@@ -3,7 +3,7 @@
 //! it. Every kind of submission a grader meets is there:
 //!
 //! - correct answers: the book's correct alternatives and its reference
-//!   solution, each under a comment line of the student's (so that none is
+//!   solution, each with a comment line of the student's (so that none is
 //!   a copy of the book's file);
 //! - each known wrong answer (`exercises/wrong/`), one student each, the
 //!   other exercises answered correctly;
@@ -18,7 +18,7 @@
 
 use super::Course;
 use super::assignment::Assignment;
-use crate::exercises::manifest::Exercise;
+use crate::exercises::manifest::{Exercise, described};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -65,25 +65,35 @@ pub fn class(
         let released = course.starting_point(&exercise.files[0])?;
         statements.insert(exercise.files[0].clone(), statement_block(&released));
     }
-    let own = |name: &str, file: &str, source: &[u8]| -> Vec<u8> {
-        let mut mine = statements[file].clone();
-        mine.extend_from_slice(format!("// {name}'s answer.\n").as_bytes());
-        mine.extend_from_slice(source);
-        mine
+    // A made-up answer is edited in place: the statement kept at the top,
+    // the code changed below it, and a comment at the end (whose answer,
+    // or what mistake it makes).
+    let edited = |file: &str, source: &[u8], note: &str| -> Vec<u8> {
+        let text = String::from_utf8_lossy(source);
+        let body = match text.split_once('\n') {
+            Some((first, rest)) if first.starts_with("//") => rest,
+            _ => &text,
+        };
+        let mut made = statements[file].clone();
+        made.extend_from_slice(body.as_bytes());
+        if !note.is_empty() {
+            made.extend_from_slice(format!("\n// {note}\n").as_bytes());
+        }
+        made
     };
-    // A student answering exercise `e` with `answer` and the others
-    // correctly (the `n`-th correct answer of each).
+    // A student answering exercise `e` with `answer` (made already) and
+    // the others correctly (the `n`-th correct answer of each).
     let with = |name: &str, n: usize, e: Option<(usize, Vec<u8>)>| -> Made {
         let mut files = BTreeMap::new();
         for (i, exercise) in exercises.iter().enumerate() {
             let file = &exercise.files[0];
             let source = match &e {
-                Some((j, answer)) if *j == i => {
-                    let mut kept = statements[file].clone();
-                    kept.extend_from_slice(answer);
-                    kept
-                }
-                _ => own(name, file, &correct[i][n % correct[i].len()]),
+                Some((j, answer)) if *j == i => answer.clone(),
+                _ => edited(
+                    file,
+                    &correct[i][n % correct[i].len()],
+                    &format!("{name}'s answer."),
+                ),
             };
             files.insert(file.clone(), source);
         }
@@ -103,7 +113,12 @@ pub fn class(
                 .file_stem()
                 .map(|s| s.to_string_lossy().replace('_', "-"))
                 .unwrap_or_default();
-            wrong.push((i, mistake, read(file)?));
+            let source = read(file)?;
+            let note = described(&String::from_utf8_lossy(&source))
+                .unwrap_or_default()
+                .to_string();
+            let made = edited(&exercise.files[0], &source, &note);
+            wrong.push((i, mistake, made));
         }
     }
     let clash = |mistake: &str| wrong.iter().filter(|(_, m, _)| m == mistake).count() > 1;
@@ -119,12 +134,14 @@ pub fn class(
     broken.extend_from_slice(
         b"\n/// How many threads are inside.\npub fn inside() -> usize {\n    \"two\"\n}\n",
     );
+    let broken = edited(&first.files[0], &broken, "");
     class.push(with("does-not-compile", 0, Some((0, broken))));
     if let Some((i, hangs)) = exercises
         .iter()
         .enumerate()
         .find_map(|(i, e)| never_returns(&read(&e.solutions[0]).ok()?).map(|s| (i, s)))
     {
+        let hangs = edited(&exercises[i].files[0], &hangs, "");
         class.push(with("never-returns", 0, Some((i, hangs))));
     }
     let mut empty = with("empty", 0, None);
@@ -147,7 +164,13 @@ pub fn class(
     }
     class.push(as_released);
     let wrong_first = match first.wrong.first() {
-        Some(file) => read(file)?,
+        Some(file) => {
+            let source = read(file)?;
+            let note = described(&String::from_utf8_lossy(&source))
+                .unwrap_or_default()
+                .to_string();
+            edited(&first.files[0], &source, &note)
+        }
         None => course.starting_point(&first.files[0])?,
     };
     let mut grader = with("edits-a-grader", 0, Some((0, wrong_first)));

@@ -41,8 +41,10 @@ fn scratch(what: &str) -> PathBuf {
     dir
 }
 
-/// `text` as the book includes it: between `book` anchors.
+/// `text` as the book includes it: between `book` anchors. (An anchor
+/// line inside would be dropped by mdBook's include.)
 fn for_book(text: &str) -> String {
+    assert!(!text.contains("ANCHOR"), "an anchor line in:\n{text}");
     format!(
         "<!-- ANCHOR: book -->\n{}\n<!-- ANCHOR_END: book -->",
         text.trim_end()
@@ -76,6 +78,12 @@ fn headings_go_down_outside_code_only() {
         demoted("# a\n\n```text\n# b\n```\n## c"),
         "### a\n\n```text\n# b\n```\n#### c"
     );
+}
+
+#[test]
+fn the_assignment_file_says_what_each_field_does() {
+    let file = week3().render();
+    insta::assert_snapshot!("book_assignment", for_book(&format!("```toml\n{file}```")));
 }
 
 #[test]
