@@ -114,6 +114,17 @@ impl TestGrade {
     pub fn passed(&self) -> bool {
         matches!(self.verdict, Verdict::Passed)
     }
+
+    /// Stopped at the time limit.
+    pub fn timed_out(&self) -> bool {
+        matches!(
+            self.verdict,
+            Verdict::Failed {
+                kind: Kind::Timeout,
+                ..
+            }
+        )
+    }
 }
 
 #[derive(Debug)]
@@ -586,10 +597,7 @@ impl Worker {
             outcome,
             points,
         };
-        let intake = match intake::judge(kit.course, exercise, submission) {
-            Ok(intake) => intake,
-            Err(err) => return graded(Intake::NotStarted, Outcome::Broken(err), 0.0),
-        };
+        let intake = intake::judge(kit.course, exercise, submission, &kit.released);
         if !matches!(intake, Intake::ToGrade { .. }) {
             return graded(intake, Outcome::NotGraded, 0.0);
         }

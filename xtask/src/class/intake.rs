@@ -111,19 +111,21 @@ pub enum Intake {
     Missing(Vec<String>),
     /// These of its files are empty (or only blanks).
     Empty(Vec<String>),
-    /// Every file is as released.
+    /// Every file is as released (see [`same`]).
     NotStarted,
     /// To grade. `copy_of` says which of the book's correct answers it is,
     /// whitespace and the statement aside, if it is one.
     ToGrade { copy_of: Option<String> },
 }
 
-/// Judges one exercise of `submission`.
+/// Judges one exercise of `submission`; `released` holds each file as
+/// released.
 pub fn judge(
     course: &Course,
     exercise: &Exercise,
     submission: &Submission,
-) -> Result<Intake, String> {
+    released: &BTreeMap<String, Vec<u8>>,
+) -> Intake {
     let missing: Vec<String> = exercise
         .files
         .iter()
@@ -131,7 +133,7 @@ pub fn judge(
         .cloned()
         .collect();
     if !missing.is_empty() {
-        return Ok(Intake::Missing(missing));
+        return Intake::Missing(missing);
     }
     let empty: Vec<String> = exercise
         .files
@@ -140,18 +142,18 @@ pub fn judge(
         .cloned()
         .collect();
     if !empty.is_empty() {
-        return Ok(Intake::Empty(empty));
+        return Intake::Empty(empty);
     }
-    let mut unchanged = true;
-    for file in &exercise.files {
-        unchanged &= same(&submission.files[file], &course.starting_point(file)?);
+    if exercise.files.iter().all(|file| {
+        released
+            .get(file)
+            .is_some_and(|r| same(r, &submission.files[file]))
+    }) {
+        return Intake::NotStarted;
     }
-    if unchanged {
-        return Ok(Intake::NotStarted);
-    }
-    Ok(Intake::ToGrade {
+    Intake::ToGrade {
         copy_of: copy_of(course, exercise, submission),
-    })
+    }
 }
 
 /// Which of the book's correct answers the submission's files are
@@ -256,6 +258,50 @@ mod tests {
                 .unwrap_err()
                 .contains("one folder per student")
         );
+    }
+
+    #[test]
+    fn each_exercise_is_judged_before_any_build() {
+        let course = Course::load().unwrap();
+        let exercise = course.exercise("lock_spin_lock").clone();
+        let file = "lock/spin_lock.rs".to_string();
+        let released: BTreeMap<String, Vec<u8>> =
+            [(file.clone(), course.starting_point(&file).unwrap())].into();
+        let judge_with = |source: Option<&[u8]>| {
+            let mut submission = Submission::default();
+            if let Some(source) = source {
+                submission.files.insert(file.clone(), source.to_vec());
+            }
+            judge(&course, &exercise, &submission, &released)
+        };
+        assert_eq!(judge_with(None), Intake::Missing(vec![file.clone()]));
+        assert_eq!(judge_with(Some(b" \n")), Intake::Empty(vec![file.clone()]));
+        let mut reindented = released[&file].clone();
+        reindented.extend_from_slice(b"\n\n");
+        assert_eq!(judge_with(Some(&reindented)), Intake::NotStarted);
+        let solution = std::fs::read(course.dir.join(&exercise.solutions[0])).unwrap();
+        assert_eq!(
+            judge_with(Some(&solution)),
+            Intake::ToGrade {
+                copy_of: Some(
+                    "a copy of the reference solution (exercises/solutions/lock_spin_lock.rs)"
+                        .into()
+                )
+            }
+        );
+        let alternative = &exercise.alternatives[0];
+        let source = std::fs::read(course.dir.join(alternative)).unwrap();
+        assert_eq!(
+            judge_with(Some(&source)),
+            Intake::ToGrade {
+                copy_of: Some(format!(
+                    "a copy of a correct alternative given in the book (exercises/{alternative})"
+                ))
+            }
+        );
+        let mut mine = source.clone();
+        mine.extend_from_slice(b"// mine\n");
+        assert_eq!(judge_with(Some(&mine)), Intake::ToGrade { copy_of: None });
     }
 
     #[test]

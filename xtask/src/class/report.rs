@@ -248,15 +248,7 @@ fn notes(student: &Student) -> Vec<String> {
             notes.push(format!("`{name}` copies the book's answer"));
         }
         if let Outcome::Tested { tests, extra } = &graded.outcome {
-            if tests.iter().any(|t| {
-                matches!(
-                    t.verdict,
-                    Verdict::Failed {
-                        kind: Kind::Timeout,
-                        ..
-                    }
-                )
-            }) {
+            if tests.iter().any(TestGrade::timed_out) {
                 notes.push(format!("`{name}` timeout"));
             }
             if !extra.is_empty() {
@@ -309,15 +301,7 @@ fn look_at(student: &Student) -> Vec<String> {
             Outcome::Tested { tests, extra } => {
                 let stopped: Vec<String> = tests
                     .iter()
-                    .filter(|t| {
-                        matches!(
-                            t.verdict,
-                            Verdict::Failed {
-                                kind: Kind::Timeout,
-                                ..
-                            }
-                        )
-                    })
+                    .filter(|t| t.timed_out())
                     .map(|t| format!("`{}`", t.name))
                     .collect();
                 if !stopped.is_empty() {
@@ -329,7 +313,7 @@ fn look_at(student: &Student) -> Vec<String> {
                     lines.push(format!(
                         "`{name}`: {} still running after {} s, stopped (timeout){others}.",
                         and_list(&stopped),
-                        course_limit(graded)
+                        limit_of(graded)
                     ));
                 }
                 if !extra.is_empty() {
@@ -363,7 +347,7 @@ fn look_at(student: &Student) -> Vec<String> {
 }
 
 /// The time limit a stopped test ran into, read back from what it said.
-fn course_limit(graded: &Graded) -> String {
+fn limit_of(graded: &Graded) -> String {
     if let Outcome::Tested { tests, .. } = &graded.outcome {
         for test in tests {
             if let Verdict::Failed {
