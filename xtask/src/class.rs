@@ -60,7 +60,6 @@ Commands:
           wrong answers to the assignment's exercises and a few bad
           submissions, to try `grade` on
 
-
 <ASSIGNMENT> is a name (classes/<name>.toml) or the path of a .toml file.
 ";
 
