@@ -31,6 +31,11 @@ const GROUPS: &[report::Group<'static>] = &[report::Group {
            syncbook) after changing the slot, with the lock held. Time is \
            wall time per hand-off (one put and its take).",
     functions: &[SYNCBOOK, PARKING_LOT, STD],
+    aim: Some(report::Aim {
+        function: SYNCBOOK,
+        baseline: PARKING_LOT,
+        at_most: 1.5,
+    }),
 }];
 
 /// A one-slot box two threads pass numbers through, so one bench body

@@ -51,6 +51,7 @@ const GROUPS: &[report::Group<'static>] = &[
                requests over one `unbounded()` channel, each answer over a \
                fresh `bounded(1)` channel sent with the request.",
         functions: &[MANAGER, CROSSBEAM, VALUE, PARKING_LOT, STD],
+        aim: None,
     },
     report::Group {
         id: APPEND_2,
@@ -59,6 +60,7 @@ const GROUPS: &[report::Group<'static>] = &[
                thread. With the manager's server thread, that is three busy \
                threads on two cores.",
         functions: &[MANAGER, CROSSBEAM, VALUE, PARKING_LOT, STD],
+        aim: None,
     },
     report::Group {
         id: SET_GET_2,
@@ -68,6 +70,7 @@ const GROUPS: &[report::Group<'static>] = &[
                thread cycles through 512 keys of its own, so the map stays \
                small and each `get` must find the value just set (checked).",
         functions: &[MANAGER, CROSSBEAM, VALUE, PARKING_LOT, STD],
+        aim: None,
     },
 ];
 

@@ -64,6 +64,11 @@ const GROUPS: &[report::Group<'static>] = &[
                `connect_to_parent`). Echo threads and the child are started \
                once per row, before it is measured.",
         functions: &[CROSSBEAM, STD, SYNCBOOK, RAW, OS_PIPES, CHILD],
+        aim: Some(report::Aim {
+            function: SYNCBOOK,
+            baseline: CROSSBEAM,
+            at_most: 1.5,
+        }),
     },
     report::Group {
         id: ONE_WAY,
@@ -76,6 +81,11 @@ const GROUPS: &[report::Group<'static>] = &[
                the sender may run ahead, while an OS pipe's buffer (64 KiB on \
                Linux) holds it back when the reader falls behind.",
         functions: &[CROSSBEAM, SYNCBOOK, RAW, OS_PIPES, CHILD],
+        aim: Some(report::Aim {
+            function: SYNCBOOK,
+            baseline: CROSSBEAM,
+            at_most: 1.5,
+        }),
     },
 ];
 

@@ -9,6 +9,7 @@
 
 mod report;
 
+use std::collections::VecDeque;
 use std::hint::black_box;
 use std::sync::{Arc, Barrier, Mutex, mpsc};
 use std::thread;
@@ -26,6 +27,7 @@ const SYNCBOOK: &str = "syncbook Queue";
 const CROSSBEAM: &str = "crossbeam-channel";
 const STD: &str = "std mpsc";
 const STD_MUTEX: &str = "std mpsc, Receiver in a Mutex";
+const POLLING: &str = "one lock, polling";
 
 /// The bound of the bounded queues.
 const CAP: usize = 64;
@@ -41,15 +43,29 @@ const GROUPS: &[report::Group<'static>] = &[
                per message. The threads are started once per criterion sample, \
                untimed: the clock runs from the first of them past a start \
                barrier to the last one's last message, as the threads \
-               themselves read it.",
-        functions: &[SYNCBOOK, CROSSBEAM, STD],
+               themselves read it. The last row, the Queue's design at its \
+               cheapest and not a queue to use, is a `VecDeque` in a \
+               `parking_lot::Mutex` with no condition and no sleep: a \
+               thread that finds it empty (or full) lets go of the lock, \
+               spins or gives up its core, and looks again.",
+        functions: &[SYNCBOOK, CROSSBEAM, STD, POLLING],
+        aim: Some(report::Aim {
+            function: SYNCBOOK,
+            baseline: CROSSBEAM,
+            at_most: 1.5,
+        }),
     },
     report::Group {
         id: P1C1_UNBOUNDED,
         note: "As above, on unbounded queues (`Queue::new()`, \
                `crossbeam_channel::unbounded()`, `std::sync::mpsc::channel()`): \
                the producer never waits, and may run ahead of the consumer.",
-        functions: &[SYNCBOOK, CROSSBEAM, STD],
+        functions: &[SYNCBOOK, CROSSBEAM, STD, POLLING],
+        aim: Some(report::Aim {
+            function: SYNCBOOK,
+            baseline: CROSSBEAM,
+            at_most: 1.5,
+        }),
     },
     report::Group {
         id: P2C2_BOUNDED,
@@ -62,13 +78,23 @@ const GROUPS: &[report::Group<'static>] = &[
                one `Receiver` behind a `std::sync::Mutex`: a consumer holds \
                the mutex while it waits in `recv`, and std's row measures \
                that mutex as much as the channel.",
-        functions: &[SYNCBOOK, CROSSBEAM, STD_MUTEX],
+        functions: &[SYNCBOOK, CROSSBEAM, STD_MUTEX, POLLING],
+        aim: Some(report::Aim {
+            function: SYNCBOOK,
+            baseline: CROSSBEAM,
+            at_most: 1.5,
+        }),
     },
     report::Group {
         id: P2C2_UNBOUNDED,
         note: "As above, on unbounded queues; std's consumers again share one \
                `Receiver` behind a `Mutex`.",
-        functions: &[SYNCBOOK, CROSSBEAM, STD_MUTEX],
+        functions: &[SYNCBOOK, CROSSBEAM, STD_MUTEX, POLLING],
+        aim: Some(report::Aim {
+            function: SYNCBOOK,
+            baseline: CROSSBEAM,
+            at_most: 1.5,
+        }),
     },
 ];
 
@@ -127,6 +153,64 @@ impl Get for mpsc::Receiver<u64> {
 impl Get for Arc<Mutex<mpsc::Receiver<u64>>> {
     fn get(&self) -> u64 {
         self.lock().unwrap().recv().unwrap()
+    }
+}
+
+/// The one-lock design at its cheapest (the "one lock, polling" rows): a
+/// `VecDeque` in a `parking_lot::Mutex`, no condition, no sleep. A thread
+/// that cannot put or get lets go of the lock and tries again after a
+/// pause: busy-waiting 1, 2, 4, ... 64 spins, then giving up its core each
+/// time.
+struct Polling {
+    items: parking_lot::Mutex<VecDeque<u64>>,
+    cap: usize,
+}
+
+impl Polling {
+    fn new(cap: Option<usize>) -> Arc<Self> {
+        Arc::new(Polling {
+            items: parking_lot::Mutex::new(VecDeque::new()),
+            cap: cap.unwrap_or(usize::MAX),
+        })
+    }
+}
+
+/// Tries `attempt` until it says it is done, pausing between tries.
+fn poll(mut attempt: impl FnMut() -> bool) {
+    let mut round = 0;
+    while !attempt() {
+        if round < 7 {
+            for _ in 0..1 << round {
+                std::hint::spin_loop();
+            }
+            round += 1;
+        } else {
+            thread::yield_now();
+        }
+    }
+}
+
+impl Put for Arc<Polling> {
+    fn put(&self, x: u64) {
+        poll(|| {
+            let mut items = self.items.lock();
+            let room = items.len() < self.cap;
+            if room {
+                items.push_back(x);
+            }
+            room
+        });
+    }
+}
+
+impl Get for Arc<Polling> {
+    fn get(&self) -> u64 {
+        let mut got = None;
+        poll(|| {
+            got = self.items.lock().pop_front();
+            got.is_some()
+        });
+        got.unwrap()
     }
 }
 
@@ -226,6 +310,12 @@ fn p1c1_bounded(c: &mut Criterion) {
             throughput(iters, 1, tx, vec![rx])
         })
     });
+    g.bench_function(POLLING, |b| {
+        b.iter_custom(|iters| {
+            let q = Polling::new(Some(CAP));
+            throughput(iters, 1, q.clone(), vec![q])
+        })
+    });
     g.finish();
 }
 
@@ -247,6 +337,12 @@ fn p1c1_unbounded(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let (tx, rx) = mpsc::channel();
             throughput(iters, 1, tx, vec![rx])
+        })
+    });
+    g.bench_function(POLLING, |b| {
+        b.iter_custom(|iters| {
+            let q = Polling::new(None);
+            throughput(iters, 1, q.clone(), vec![q])
         })
     });
     g.finish();
@@ -272,6 +368,12 @@ fn p2c2_bounded(c: &mut Criterion) {
             throughput(iters, 2, tx, shared(Arc::new(Mutex::new(rx)), 2))
         })
     });
+    g.bench_function(POLLING, |b| {
+        b.iter_custom(|iters| {
+            let q = Polling::new(Some(CAP));
+            throughput(iters, 2, q.clone(), shared(q, 2))
+        })
+    });
     g.finish();
 }
 
@@ -295,6 +397,12 @@ fn p2c2_unbounded(c: &mut Criterion) {
             throughput(iters, 2, tx, shared(Arc::new(Mutex::new(rx)), 2))
         })
     });
+    g.bench_function(POLLING, |b| {
+        b.iter_custom(|iters| {
+            let q = Polling::new(None);
+            throughput(iters, 2, q.clone(), shared(q, 2))
+        })
+    });
     g.finish();
 }
 
@@ -305,5 +413,5 @@ criterion_group! {
 }
 
 fn main() {
-    report::main("queue", benches, GROUPS, &[CROSSBEAM]);
+    report::main("queue", benches, GROUPS, &[CROSSBEAM, POLLING]);
 }

@@ -28,6 +28,11 @@ const GROUPS: &[report::Group<'static>] = &[
                thread: `acquire(); acquire(); release(); release()`, \
                `let a = m.lock(); let b = m.lock(); drop(b); drop(a)`.",
         functions: &[SYNCBOOK_RLOCK, PARKING_LOT_RE],
+        aim: Some(report::Aim {
+            function: SYNCBOOK_RLOCK,
+            baseline: PARKING_LOT_RE,
+            at_most: 1.2,
+        }),
     },
     report::Group {
         id: UNCONTENDED,
@@ -36,6 +41,7 @@ const GROUPS: &[report::Group<'static>] = &[
                `drop(ReentrantMutex<()>::lock())`; the plain locks, \
                `syncbook::Lock` and `parking_lot::Mutex<()>`, for reference.",
         functions: &[SYNCBOOK_RLOCK, PARKING_LOT_RE, SYNCBOOK_LOCK, PARKING_LOT],
+        aim: None,
     },
 ];
 

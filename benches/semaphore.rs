@@ -40,6 +40,11 @@ const GROUPS: &[report::Group<'static>] = &[
                against `drop(Mutex<()>::lock())`: with a permit free, both \
                are one atomic step in and one out.",
         functions: &[SYNCBOOK, SYNCBOOK_BOUNDED, PARKING_LOT, STD],
+        aim: Some(report::Aim {
+            function: SYNCBOOK,
+            baseline: PARKING_LOT,
+            at_most: 1.2,
+        }),
     },
     report::Group {
         id: K2_4_THREADS,
@@ -52,6 +57,11 @@ const GROUPS: &[report::Group<'static>] = &[
                while the count is 0, takes one; release locks, gives one \
                back and calls `notify_one()` with the lock held.",
         functions: &[SYNCBOOK, PARKING_LOT_CONDVAR, STD_CONDVAR],
+        aim: Some(report::Aim {
+            function: SYNCBOOK,
+            baseline: PARKING_LOT_CONDVAR,
+            at_most: 1.2,
+        }),
     },
 ];
 

@@ -38,12 +38,14 @@ const GROUPS: &[report::Group<'static>] = &[
         note: "Read one shared `u64`, one thread: `value.get()`, \
                `atomic.load(Acquire)`, `*mutex.lock()`.",
         functions: &[SYNCBOOK_VALUE, ATOMIC, PARKING_LOT],
+        aim: None,
     },
     report::Group {
         id: SET,
         note: "Write one shared `u64`, one thread: `value.set(x)`, \
                `atomic.store(x, Release)`, `*mutex.lock() = x`.",
         functions: &[SYNCBOOK_VALUE, ATOMIC, PARKING_LOT],
+        aim: None,
     },
     report::Group {
         id: INCREMENT,
@@ -51,12 +53,14 @@ const GROUPS: &[report::Group<'static>] = &[
                `*value.get_lock() += 1`, `atomic.fetch_add(1, AcqRel)`, \
                `*mutex.lock() += 1`.",
         functions: &[SYNCBOOK_VALUE, ATOMIC, PARKING_LOT],
+        aim: None,
     },
     report::Group {
         id: CONTENDED,
         note: "Two threads increment one shared counter, half of the \
                increments each, as above; time is wall time per increment.",
         functions: &[SYNCBOOK_VALUE, ATOMIC, PARKING_LOT],
+        aim: None,
     },
     report::Group {
         id: ARRAY_GET,
@@ -65,6 +69,7 @@ const GROUPS: &[report::Group<'static>] = &[
                `Vec<AtomicU64>`, \
                `mutex.lock()[i]` on a `Mutex<Vec<u64>>`.",
         functions: &[SYNCBOOK_ARRAY, ATOMICS, PARKING_LOT],
+        aim: None,
     },
     report::Group {
         id: ARRAY_SET,
@@ -72,6 +77,7 @@ const GROUPS: &[report::Group<'static>] = &[
                each time, one thread: `array.set(i, x)`, \
                `atomics[i].store(x, Release)`, `mutex.lock()[i] = x`.",
         functions: &[SYNCBOOK_ARRAY, ATOMICS, PARKING_LOT],
+        aim: None,
     },
 ];
 

@@ -31,6 +31,9 @@ use plotters::prelude::*;
 use rayon::prelude::*;
 use syncbook::Pool;
 
+#[path = "../benches/report/aim.rs"]
+mod aim;
+use aim::Aim;
 #[path = "../benches/report/thousands.rs"]
 mod thousands;
 use thousands::thousands;
@@ -271,6 +274,14 @@ fn report() -> (String, Vec<Comparison>) {
         }
     }
 
+    // The crate's aim for `map` on the tiny task.
+    let tiny = &comparisons[0];
+    let aim = Aim {
+        function: &format!("`Pool::map` on {}", tiny.task),
+        baseline: "rayon",
+        at_most: 1.2,
+    }
+    .verdict(tiny.rows[0].1 / tiny.rows[1].1);
     let md = format!(
         "Written by `cargo run --release --example pool`: {ITEMS} tasks of {} loop \
          steps each on `syncbook::Pool::new(2)` (one task on this thread: \
@@ -286,6 +297,8 @@ fn report() -> (String, Vec<Comparison>) {
          | task | implementation | wall time | ratio to rayon | page faults per run |\n\
          |---|---|---:|---:|---:|\n\
          {compare_rows}\n\
+         {aim}\n\
+         \n\
          {python_note} A page fault is the kernel handing the process a \
          fresh page of memory (4 KiB), zeroed, on its first touch; the count is \
          the process's own (`/proc/self/stat`), over the timed runs of each row.\n",

@@ -29,6 +29,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use criterion::Criterion;
 
+mod aim;
+pub use aim::Aim;
+
 /// One benchmark group, as it goes in the report.
 pub struct Group<'a> {
     /// The group's name, as given to `Criterion::benchmark_group`.
@@ -37,6 +40,9 @@ pub struct Group<'a> {
     pub note: &'a str,
     /// The group's benchmark functions, in the order of the table's rows.
     pub functions: &'a [&'a str],
+    /// The speed the crate aims at in this group, if it sets one: a line
+    /// under the table says whether this run meets it.
+    pub aim: Option<Aim<'a>>,
 }
 
 /// Where criterion keeps its results, found as criterion finds it (except
@@ -225,8 +231,26 @@ fn markdown(
             }
             s.push('\n');
         }
+        if let Some(aim) = &group.aim {
+            let _ = writeln!(s, "\n{}", verdict(aim, group, times));
+        }
     }
     s
+}
+
+/// The line under a table with an aim: met or missed in this run.
+fn verdict(aim: &Aim<'_>, group: &Group<'_>, times: &[Median]) -> String {
+    let median = |function: &str| {
+        let i = group.functions.iter().position(|f| *f == function);
+        let i = i.unwrap_or_else(|| {
+            panic!(
+                "{}: the aim's row {function:?} is not in the group",
+                group.id
+            )
+        });
+        times[i].ns
+    };
+    aim.verdict(median(aim.function) / median(aim.baseline))
 }
 
 /// Three significant figures, at most two decimals: "12.3", "1.05", "3456".
@@ -400,11 +424,13 @@ mod tests {
                 id: "g/one",
                 note: "",
                 functions: &["mine", "A", "B"],
+                aim: None,
             },
             Group {
                 id: "g/two",
                 note: "",
                 functions: &["mine", "C"],
+                aim: None,
             },
         ];
         let medians = [
@@ -439,6 +465,7 @@ mod tests {
             id: "g/alone",
             note: "one operation",
             functions: &["mine"],
+            aim: None,
         }];
         let text = markdown("g", &groups, &[vec![median(5.0)]], &["A"]);
         assert!(
@@ -449,6 +476,34 @@ mod tests {
                  | mine | 5.00 | 4.50–5.50 |\n"
             ),
             "{text}"
+        );
+    }
+
+    /// A group with an aim ends with a line that says whether this run
+    /// meets it, judged on the ratio as the table shows it.
+    #[test]
+    fn a_group_with_an_aim_says_whether_this_run_meets_it() {
+        let group = |at_most| Group {
+            id: "g/aimed",
+            note: "",
+            functions: &["mine", "A"],
+            aim: Some(Aim {
+                function: "mine",
+                baseline: "A",
+                at_most,
+            }),
+        };
+        // 15.02 / 10 = 1.502, shown as 1.50x: within an aim of 1.5.
+        let times = [vec![median(15.02), median(10.0)]];
+        let met = markdown("g", &[group(1.5)], &times, &["A"]);
+        assert!(
+            met.ends_with("| A | 10.0 | 9.00–11.0 | 1.00x |\n\n✅ Aim: mine ≤ 1.5× A; met in this run (1.50x).\n"),
+            "{met}"
+        );
+        let missed = markdown("g", &[group(1.2)], &times, &["A"]);
+        assert!(
+            missed.ends_with("\n❌ Aim: mine ≤ 1.2× A; missed in this run (1.50x).\n"),
+            "{missed}"
         );
     }
 
