@@ -28,6 +28,7 @@ mod buffers;
 mod channel;
 pub mod condition;
 mod error;
+pub mod event;
 mod guard;
 pub mod lock;
 pub mod manager;
@@ -57,7 +58,8 @@ pub mod scenarios;
 pub mod twins;
 
 pub use barrier::Barrier;
-pub use condition::{CondVar, Condition, ConditionGuard, Event};
+pub use condition::{CondVar, Condition, ConditionGuard};
+pub use event::Event;
 pub use error::{
     BrokenBarrierError, Empty, Full, IndexError, RecvError, ReleaseError, SendCause, SendError,
     TaskDoneError,

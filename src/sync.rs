@@ -9,11 +9,11 @@
 //!
 //! A third build, the `syncbook_play` package (the `play` feature), keeps
 //! std's atomics but swaps the threads, `hint` and parking for those of the
-//! play scheduler (`sync/play.rs`), which runs a model's threads one step
+//! play scheduler (`sync/play/`), which runs a model's threads one step
 //! at a time in an order chosen from outside: the book's "be the
 //! scheduler" panels and `cargo xtask play`.
 //!
-//! This file (and `sync/play.rs`) is a leaf: it imports nothing from the
+//! This file (and `sync/play/`) is a leaf: it imports nothing from the
 //! crate.
 
 // ANCHOR: switch
@@ -31,7 +31,7 @@ pub(crate) use loom::{
 // ANCHOR_END: switch
 
 // The play build (`syncbook_play`): std's atomics, and threads that run
-// one step at a time in an order chosen from outside (see `sync/play.rs`).
+// one step at a time in an order chosen from outside (see `sync/play/`).
 #[cfg(feature = "play")]
 pub(crate) mod play;
 #[cfg(feature = "play")]

@@ -82,7 +82,7 @@ impl Signal {
 }
 
 /// In the play build a signal is a flag made for this one wait, and the
-/// wait is a pause of the play scheduler (`sync/play.rs`) until the flag
+/// wait is a pause of the play scheduler (`sync/play/`) until the flag
 /// is set: a sleeping thread cannot be chosen to run.
 #[cfg(feature = "play")]
 #[derive(Clone, Debug)]

@@ -3,7 +3,7 @@
 //! xtask book` writes beside the pages (`book/play/<model>.js`).
 //!
 //! Both run the crate's own code under its play scheduler (the
-//! `syncbook_play` package: `src/sync/play.rs`, `src/play.rs`), one step
+//! `syncbook_play` package: `src/sync/play/`, `src/play.rs`), one step
 //! at a time, in the order given.
 
 use std::collections::BTreeMap;
