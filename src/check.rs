@@ -149,24 +149,39 @@ where
     T: Ord + Send + 'static,
     F: Fn() -> T + Send + Sync + 'static,
 {
+    let (found, execution) = recorder(builder, model);
+    builder.check(execution);
+    Arc::into_inner(found)
+        .expect("loom has finished with the model")
+        .into_inner()
+        .unwrap()
+}
+
+/// Where one search's outcomes go, and the body loom runs for each
+/// execution to fill it: the execution counted as it starts, its result
+/// and its steps kept as it ends.
+fn recorder<T, F>(
+    builder: &Builder,
+    model: F,
+) -> (Arc<Mutex<Outcomes<T>>>, impl Fn() + Send + Sync + 'static)
+where
+    T: Ord + Send + 'static,
+    F: Fn() -> T + Send + Sync + 'static,
+{
     let found = Arc::new(Mutex::new(Outcomes {
         examples: BTreeMap::new(),
         executions: 0,
         bound: builder.preemption_bound,
     }));
     let sink = found.clone();
-    builder.check(move || {
+    let execution = move || {
+        sink.lock().unwrap().executions += 1;
         trace::clear();
         let result = model();
         let steps = trace::take();
-        let mut found = sink.lock().unwrap();
-        found.executions += 1;
-        found.examples.entry(result).or_insert(steps);
-    });
-    Arc::into_inner(found)
-        .expect("loom has finished with the model")
-        .into_inner()
-        .unwrap()
+        sink.lock().unwrap().examples.entry(result).or_insert(steps);
+    };
+    (found, execution)
 }
 
 /// Runs `model` under loom with `builder` as [`outcomes`] does, but a
@@ -179,23 +194,8 @@ where
     T: Ord + Send + 'static,
     F: Fn() -> T + Send + Sync + 'static,
 {
-    let found = Arc::new(Mutex::new(Outcomes {
-        examples: BTreeMap::new(),
-        executions: 0,
-        bound: builder.preemption_bound,
-    }));
-    let sink = found.clone();
-    let run = catch_unwind(AssertUnwindSafe(|| {
-        quietly(|| {
-            builder.check(move || {
-                sink.lock().unwrap().executions += 1;
-                trace::clear();
-                let result = model();
-                let steps = trace::take();
-                sink.lock().unwrap().examples.entry(result).or_insert(steps);
-            })
-        })
-    }));
+    let (found, execution) = recorder(builder, model);
+    let run = catch_unwind(AssertUnwindSafe(|| quietly(|| builder.check(execution))));
     let failure = run.err().map(|payload| Failure {
         message: panic_message(&*payload),
         executions: found.lock().unwrap_or_else(|e| e.into_inner()).executions,

@@ -59,11 +59,11 @@ pub mod twins;
 
 pub use barrier::Barrier;
 pub use condition::{CondVar, Condition, ConditionGuard};
-pub use event::Event;
 pub use error::{
     BrokenBarrierError, Empty, Full, IndexError, RecvError, ReleaseError, SendCause, SendError,
     TaskDoneError,
 };
+pub use event::Event;
 pub use guard::Guard;
 pub use lock::{Lock, LockGuard};
 pub use manager::{DictProxy, ListProxy, Manager, ManagerGone};
