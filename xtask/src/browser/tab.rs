@@ -190,13 +190,22 @@ impl Tab {
         Ok(())
     }
 
-    /// A PNG of the element `selector` finds, cropped to it.
+    /// A PNG of the element `selector` finds, cropped to it. What the page
+    /// pins over its content (a sticky or fixed element outside it, such as
+    /// mdBook's menu bar) is hidden while the picture is taken: an element
+    /// taller than the window would have the bar drawn across it.
     pub fn screenshot(&mut self, selector: &str) -> Result<Vec<u8>, String> {
         let script = format!(
             r#"(() => {{
                 const el = document.querySelector({sel});
                 if (!el) return null;
                 el.scrollIntoView({{ block: "center" }});
+                window.__pinnedHidden = [...document.querySelectorAll("body *")].filter(p => {{
+                    const pos = getComputedStyle(p).position;
+                    return (pos === "sticky" || pos === "fixed") && !p.contains(el)
+                        && !el.contains(p) && getComputedStyle(p).visibility !== "hidden";
+                }});
+                for (const p of window.__pinnedHidden) p.style.visibility = "hidden";
                 const r = el.getBoundingClientRect();
                 return {{ x: r.left + window.scrollX, y: r.top + window.scrollY,
                           width: r.width, height: r.height }};
@@ -212,11 +221,18 @@ impl Tab {
         let shot = self.call(
             "Page.captureScreenshot",
             json!({ "format": "png", "clip": clip, "captureBeyondViewport": true }),
+        );
+        self.eval(
+            r#"(() => {
+                for (const p of window.__pinnedHidden || []) p.style.visibility = "";
+                window.__pinnedHidden = [];
+            })()"#,
         )?;
-        let data = shot["data"]
+        let data = shot?["data"]
             .as_str()
-            .ok_or("Page.captureScreenshot gave no data")?;
-        decode_base64(data)
+            .ok_or("Page.captureScreenshot gave no data")?
+            .to_string();
+        decode_base64(&data)
     }
 
     /// Console errors, uncaught exceptions and failed loads since the last
