@@ -25,13 +25,16 @@
 //! - `length`: a primitive chapter's and the primer's main line (`<main>`
 //!   outside `<details>`) is at most 3,000 words;
 //! - `empty_columns`: no table column that holds only dashes or nothing;
-//! - `links`: every internal link names an existing page and `#id`.
+//! - `links`: every internal link names an existing page and `#id`;
+//! - `apostrophes`: no opening quote where an apostrophe follows a code
+//!   span (`std`‘s).
 //!
 //! Each problem is a `problem::Problem`, shown as `file:line: message`; the
 //! unit tests (`tests/`, one file per check) feed each check a broken page.
 
 mod anchor_lines;
 mod anchors;
+mod apostrophes;
 mod arc;
 mod chapters;
 mod code_tables;

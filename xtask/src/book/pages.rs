@@ -10,7 +10,8 @@ use super::html::line_at;
 use super::problem::{Problem, display_path};
 use super::rendered::html_page_for;
 use super::{
-    anchor_lines, arc, code_tables, empty_columns, heading_levels, html, length, links, rendered,
+    anchor_lines, apostrophes, arc, code_tables, empty_columns, heading_levels, html, length,
+    links, rendered,
 };
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -113,6 +114,7 @@ pub fn check_pages(book: &Book<'_>, pages: &[Page<'_>]) -> Vec<(&'static str, Pr
         }
         add("empty columns", empty_columns::check(&page.html));
         add("links", links::check(&page.html, &page.rel, &ids));
+        add("apostrophes", apostrophes::check(&page.html));
         for (check, finding) in found {
             problems.push((check, on_chapter(book, page, chapter, finding)));
         }

@@ -3,6 +3,7 @@
 
 mod anchor_lines;
 mod anchors;
+mod apostrophes;
 mod arc;
 mod chapters;
 mod code_tables;
