@@ -77,7 +77,8 @@ const GROUPS: &[report::Group<'static>] = &[
                time is wall time per message, from the first send until the \
                counter, after a final marker message, has sent back its count \
                (one round trip per criterion sample, which sends thousands of \
-               messages). Rows as above; in-process channels are unbounded, so \
+               messages). Rows as above, without std's channel; in-process \
+               channels are unbounded, so \
                the sender may run ahead, while an OS pipe's buffer (64 KiB on \
                Linux) holds it back when the reader falls behind.",
         functions: &[CROSSBEAM, SYNCBOOK, RAW, OS_PIPES, CHILD],

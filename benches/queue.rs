@@ -43,8 +43,8 @@ const GROUPS: &[report::Group<'static>] = &[
                per message. The threads are started once per criterion sample, \
                untimed: the clock runs from the first of them past a start \
                barrier to the last one's last message, as the threads \
-               themselves read it. The last row, the Queue's design at its \
-               cheapest and not a queue to use, is a `VecDeque` in a \
+               themselves read it. The last row, the Queue's design with nothing \
+               but its lock and not a queue to use, is a `VecDeque` in a \
                `parking_lot::Mutex` with no condition and no sleep: a \
                thread that finds it empty (or full) lets go of the lock, \
                spins or gives up its core, and looks again.",
