@@ -1,6 +1,6 @@
-//! `Condition`: Python's `threading.Condition`, built from the crate's [`Value`] (a `Lock` and the
-//! data it guards) and a wait queue with one entry, and one wake-up, per
-//! waiting thread.
+//! `Condition`: Python's `threading.Condition`, built from the crate's
+//! [`Value`] (a `Lock` and the data it guards) and a wait queue with one
+//! entry, and one wake-up, per waiting thread.
 //!
 //! The wait queue and its `wait`/`notify` are a type of their own,
 //! [`CondVar`]: Python's `threading.Condition(lock)`, a condition on a lock

@@ -27,20 +27,14 @@ pub fn check(page: &str) -> Vec<Finding> {
         if word.is_empty() {
             continue;
         }
-        let code_start = page[main.start..at]
-            .rfind("<code")
-            .and_then(|c| {
-                page[main.start + c..at]
-                    .find('>')
-                    .map(|g| main.start + c + g + 1)
-            })
-            .unwrap_or(at);
+        // The code span: its tag, and its text after the tag's `>`.
+        let Some(tag) = page[main.start..at].rfind("<code").map(|t| main.start + t) else {
+            continue;
+        };
+        let code_start = page[tag..at].find('>').map_or(at, |g| tag + g + 1);
         let code = text_of(&page[code_start..at]);
         // The word before the code span, to find the right line when the
         // chapter writes the same `code`'word more than once.
-        let tag = page[main.start..code_start]
-            .rfind("<code")
-            .map_or(code_start, |t| main.start + t);
         let mut start = tag.saturating_sub(80).max(main.start);
         while !page.is_char_boundary(start) {
             start += 1;

@@ -228,11 +228,11 @@ impl Tab {
                 window.__pinnedHidden = [];
             })()"#,
         )?;
-        let data = shot?["data"]
+        let shot = shot?;
+        let data = shot["data"]
             .as_str()
-            .ok_or("Page.captureScreenshot gave no data")?
-            .to_string();
-        decode_base64(&data)
+            .ok_or("Page.captureScreenshot gave no data")?;
+        decode_base64(data)
     }
 
     /// Console errors, uncaught exceptions and failed loads since the last
